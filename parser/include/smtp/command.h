@@ -1,0 +1,163 @@
+// smtp/command.h: one SMTP command line (client to server), parsed strictly
+// by the RFC 5321 section 4.1 ABNF plus the extensions named in SPEC.md.
+//
+//   smtp::Options options;
+//   smtp::CommandResult r = smtp::ParseCommand("MAIL FROM:<a@b.example> SIZE=10\r\n", options);
+//   if (r.ok() && r.command.verb == smtp::Verb::kMail) { use(r.command.path); }
+//
+// Every string_view in a Command points into the line given to ParseCommand
+// (zero-copy): the line must outlive the result.
+#ifndef SMTP_COMMAND_H_
+#define SMTP_COMMAND_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "absl/base/attributes.h"
+#include "smtp/error.h"
+#include "smtp/options.h"
+
+namespace smtp {
+
+enum class Verb : std::uint8_t {
+  kUnknown = 0,
+  kHelo,
+  kEhlo,
+  kMail,
+  kRcpt,
+  kData,
+  kBdat,
+  kRset,
+  kVrfy,
+  kExpn,
+  kHelp,
+  kNoop,
+  kQuit,
+  kStartTls,
+  kAuth,
+};
+
+// Upper-case verb ("STARTTLS"); "" for kUnknown.
+[[nodiscard]] std::string_view VerbName(Verb verb) noexcept;
+
+enum class HostType : std::uint8_t { kDomain = 0, kIpv4, kIpv6, kGeneral };
+
+// "domain", "ipv4", "ipv6", "general".
+[[nodiscard]] std::string_view HostTypeName(HostType type) noexcept;
+
+// One ESMTP parameter, keyword[=value].
+struct Param {
+  std::string_view keyword;
+  std::string_view value;
+  bool has_value = false;
+  friend bool operator==(const Param&, const Param&) = default;
+};
+
+// The parameters of a MAIL or RCPT line, as a lazily split view over the
+// already validated text: iterating allocates nothing.
+class ParamList {
+ public:
+  class Iterator {
+   public:
+    Iterator() = default;
+    Iterator(std::string_view rest) : rest_(rest) { Load(); }
+    const Param& operator*() const noexcept { return current_; }
+    const Param* operator->() const noexcept { return &current_; }
+    Iterator& operator++() {
+      Load();
+      return *this;
+    }
+    bool operator==(const Iterator& other) const noexcept {
+      return done_ == other.done_ && (done_ || rest_.data() == other.rest_.data());
+    }
+
+   private:
+    void Load();
+    std::string_view rest_;
+    Param current_;
+    bool done_ = true;
+  };
+
+  ParamList() = default;
+  explicit ParamList(std::string_view text) : text_(text) {}
+  [[nodiscard]] Iterator begin() const { return Iterator(text_); }
+  [[nodiscard]] Iterator end() const { return Iterator(); }
+  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
+  [[nodiscard]] std::size_t size() const;
+  // The text the list is split from: parameters separated by SP.
+  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+  // Case-insensitive lookup; nullptr-like empty Param with keyword "" when absent.
+  [[nodiscard]] bool Find(std::string_view keyword, Param* out) const;
+
+  friend bool operator==(const ParamList& a, const ParamList& b);
+
+ private:
+  std::string_view text_;
+};
+
+struct Command {
+  Verb verb = Verb::kUnknown;
+
+  // HELO / EHLO: the domain, or the literal's address without brackets and
+  // without the "IPv6:" tag, or "tag:content" for a general literal.
+  HostType host_type = HostType::kDomain;
+  std::string_view host;
+
+  // MAIL / RCPT: the mailbox as sent (source route dropped), "" for the null
+  // reverse-path, "Postmaster" as sent.
+  std::string_view path;
+  ParamList params;
+
+  // BDAT
+  std::uint64_t bdat_size = 0;
+  bool bdat_last = false;
+
+  // AUTH: mechanism as sent, and the initial response ("=" for an empty one).
+  std::string_view mechanism;
+  std::string_view initial_response;
+  bool has_initial_response = false;
+
+  // VRFY / EXPN / HELP / NOOP: everything after the verb and its SP.
+  std::string_view argument;
+  bool has_argument = false;
+
+  friend bool operator==(const Command&, const Command&) = default;
+};
+
+struct CommandResult {
+  Error error;  // offset relative to the start of the line
+  Deviations deviations;
+  Command command;  // meaningful when ok()
+
+  [[nodiscard]] bool ok() const noexcept { return error.ok(); }
+};
+
+// Parses exactly one command line, terminator included ("NOOP\r\n"). The
+// line limit is options.max_command_line, or options.max_auth_line for AUTH.
+[[nodiscard]] CommandResult ParseCommand(std::string_view line ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                         const Options& options);
+
+// The same on a line already framed and octet-checked by CheckLine:
+// `content` has no terminator. Used by the stream parser.
+[[nodiscard]] CommandResult ParseCommandContent(std::string_view content
+                                                    ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                                const Options& options);
+
+// True when `line` starts with "AUTH" and a SP (any case): such lines have
+// the larger AUTH limit.
+[[nodiscard]] bool IsAuthLine(std::string_view line) noexcept;
+
+// SASL exchange after AUTH (SPEC section 2): how many response lines follow
+// an accepted AUTH command. PLAIN 1, LOGIN 2 (1 after an initial response),
+// CRAM-MD5 1; other mechanisms 0; any mechanism but LOGIN 0 after an initial
+// response.
+[[nodiscard]] int SaslResponseCount(const Command& auth) noexcept;
+
+// A SASL response line's content (no terminator): base64, "*" (cancel) or
+// "=" (empty). Returns kBadBase64 at the first offending octet.
+[[nodiscard]] Error CheckSaslResponse(std::string_view content) noexcept;
+
+}  // namespace smtp
+
+#endif  // SMTP_COMMAND_H_

@@ -1,0 +1,143 @@
+// smtp/ehlo.h: the reply to EHLO (RFC 5321 ehlo-ok-rsp) as a capability
+// model, with typed accessors for the extensions a client acts on.
+//
+//   ehlo-ok-rsp = ( "250" SP Domain [ SP ehlo-greet ] CRLF )
+//               / ( "250-" Domain [ SP ehlo-greet ] CRLF
+//                   *( "250-" ehlo-line CRLF ) "250" SP ehlo-line CRLF )
+//   ehlo-line   = ehlo-keyword *( SP ehlo-param )
+//
+// The first line is never read for capabilities: a greeting that says
+// "STARTTLS" advertises nothing. Keyword lookups ignore case.
+#ifndef SMTP_EHLO_H_
+#define SMTP_EHLO_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "absl/base/attributes.h"
+#include "smtp/error.h"
+#include "smtp/options.h"
+#include "smtp/reply.h"
+
+namespace smtp {
+
+// Parameters of one capability, split lazily on SP.
+class CapabilityParams {
+ public:
+  class Iterator {
+   public:
+    Iterator() = default;
+    explicit Iterator(std::string_view rest) : rest_(rest) { Load(); }
+    std::string_view operator*() const noexcept { return current_; }
+    Iterator& operator++() {
+      Load();
+      return *this;
+    }
+    bool operator==(const Iterator& other) const noexcept {
+      return done_ == other.done_ && (done_ || rest_.data() == other.rest_.data());
+    }
+
+   private:
+    void Load();
+    std::string_view rest_;
+    std::string_view current_;
+    bool done_ = true;
+  };
+  CapabilityParams() = default;
+  explicit CapabilityParams(std::string_view text) : text_(text) {}
+  [[nodiscard]] Iterator begin() const { return Iterator(text_); }
+  [[nodiscard]] Iterator end() const { return Iterator(); }
+  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
+  [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+
+ private:
+  std::string_view text_;
+};
+
+struct Capability {
+  std::string_view keyword;  // as sent
+  CapabilityParams params;
+};
+
+// The capability lines of an EHLO reply (every line but the first), lazily.
+class Capabilities {
+ public:
+  class Iterator {
+   public:
+    Iterator() = default;
+    explicit Iterator(ReplyLines::Iterator it) : it_(it) { Load(); }
+    const Capability& operator*() const noexcept { return current_; }
+    const Capability* operator->() const noexcept { return &current_; }
+    Iterator& operator++() {
+      ++it_;
+      Load();
+      return *this;
+    }
+    bool operator==(const Iterator& other) const noexcept { return it_ == other.it_; }
+
+   private:
+    void Load();
+    ReplyLines::Iterator it_;
+    Capability current_;
+  };
+
+  Capabilities() = default;
+  explicit Capabilities(const ReplyLines& lines) : lines_(lines) {}
+  [[nodiscard]] Iterator begin() const;
+  [[nodiscard]] Iterator end() const { return Iterator(lines_.end()); }
+  [[nodiscard]] std::size_t size() const noexcept {
+    return lines_.size() == 0 ? 0 : lines_.size() - 1;
+  }
+
+ private:
+  ReplyLines lines_;
+};
+
+struct EhloReply {
+  Reply reply;  // code 250, lines, enhanced
+  std::string_view domain;
+  std::string_view greeting;  // "" when none
+  Capabilities capabilities;
+
+  // Case-insensitive keyword lookup; the first line with that keyword.
+  [[nodiscard]] std::optional<Capability> Find(std::string_view keyword) const;
+  [[nodiscard]] bool Has(std::string_view keyword) const { return Find(keyword).has_value(); }
+
+  // RFC 1870: the declared maximum, 0 meaning no fixed limit; nullopt when
+  // SIZE is absent or its parameter is not 1*20DIGIT within 64 bits.
+  [[nodiscard]] std::optional<std::uint64_t> size_limit() const;
+  // RFC 4954: the AUTH mechanisms (empty when AUTH is absent).
+  [[nodiscard]] CapabilityParams auth_mechanisms() const;
+  [[nodiscard]] bool pipelining() const { return Has("PIPELINING"); }
+  [[nodiscard]] bool starttls() const { return Has("STARTTLS"); }
+  [[nodiscard]] bool eight_bit_mime() const { return Has("8BITMIME"); }
+  [[nodiscard]] bool smtputf8() const { return Has("SMTPUTF8"); }
+  [[nodiscard]] bool chunking() const { return Has("CHUNKING"); }
+  [[nodiscard]] bool dsn() const { return Has("DSN"); }
+  [[nodiscard]] bool enhanced_status_codes() const { return Has("ENHANCEDSTATUSCODES"); }
+  [[nodiscard]] bool requiretls() const { return Has("REQUIRETLS"); }
+};
+
+struct EhloResult {
+  Error error;
+  Deviations deviations;
+  EhloReply ehlo;
+  [[nodiscard]] bool ok() const noexcept { return error.ok(); }
+};
+
+// Parses a whole EHLO reply (every line with its terminator). The reply must
+// be a 250 reply; any reply grammar error is reported as by ParseReply.
+[[nodiscard]] EhloResult ParseEhloReply(std::string_view text ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                        const Options& options);
+
+// Reads an already valid 250 Reply as an EHLO reply: checks the first line's
+// Domain [SP ehlo-greet] and each ehlo-line. Offsets are relative to the
+// start of reply.lines.raw(). Used by ParseEhloReply and the stream parser.
+[[nodiscard]] EhloResult InterpretEhlo(const Reply& reply, const Options& options);
+
+}  // namespace smtp
+
+#endif  // SMTP_EHLO_H_

@@ -1,0 +1,100 @@
+// smtp/line.h: line framing, the first stage of every parse.
+//
+// bytes -> LineFramer -> CheckLine -> grammar. The framer splits a byte
+// stream into lines (ending in LF) under a length bound, buffering at most
+// `max_line` octets of a line that spans feeds. CheckLine then applies the
+// octet-level rules that hold for every SMTP line: CRLF line ends, no bare
+// CR, no NUL or controls, 8-bit only as well-formed UTF-8 when enabled.
+#ifndef SMTP_LINE_H_
+#define SMTP_LINE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/base/attributes.h"
+#include "smtp/error.h"
+#include "smtp/options.h"
+
+namespace smtp {
+
+enum class LineEnd : std::uint8_t { kCrlf = 0, kBareLf = 1 };
+
+// The outcome of CheckLine. `content` is the line without its terminator and
+// points into the checked line.
+struct CheckedLine {
+  Error error;  // offset relative to the start of the line
+  Deviations deviations;
+  std::string_view content;
+  LineEnd end = LineEnd::kCrlf;
+
+  [[nodiscard]] bool ok() const noexcept { return error.ok(); }
+};
+
+// Checks one line `line` that must end in its first LF. Errors, in order of
+// precedence (framing before content):
+//   kIncomplete   no LF at all (offset: line.size())
+//   kSyntax       bytes after the first LF (offset: first such byte)
+//   kLineTooLong  more than `limit` octets (offset: `limit`, the first octet past it)
+//   kBareLf       LF without CR, strict only; lenient records Deviation::kBareLf
+//   kBareCr, kBadChar  the first offending octet, left to right
+// HT is let through: whether it may stand somewhere is the grammar's call.
+[[nodiscard]] CheckedLine CheckLine(std::string_view line ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                    std::size_t limit, const Options& options) noexcept;
+
+// The octet-level scan of CheckLine on its own, over line content (no
+// terminator): the offset of the first bare CR, control, NUL, DEL or
+// disallowed 8-bit octet, and which error it is; kOk if none.
+[[nodiscard]] Error ScanOctets(std::string_view content, bool utf8) noexcept;
+
+// Splits a byte stream into lines. Feed it input; it reports each complete
+// line once. A line that fits in one input chunk is returned as a view into
+// that chunk (zero-copy); a line spanning chunks is assembled in an internal
+// buffer of at most `max_line` octets. A line longer than `max_line` is not
+// kept: its bytes are counted and skipped through its LF, and it is reported
+// as kOverlong once it ends.
+class LineFramer {
+ public:
+  enum class Kind : std::uint8_t {
+    kNeedMore,  // input used up in the middle of a line (or at a line start)
+    kLine,      // `line` is complete, terminator included
+    kOverlong,  // a line longer than max_line ended; `length` is its size
+  };
+  struct Event {
+    Kind kind = Kind::kNeedMore;
+    // Valid until the next call to Next() or Reset(): it points into the
+    // caller's chunk or into the framer's buffer.
+    std::string_view line;
+    std::uint64_t start = 0;   // absolute offset of the line's first octet
+    std::uint64_t length = 0;  // octets of the line, terminator included
+  };
+
+  explicit LineFramer(std::size_t max_line) : max_line_(max_line) {}
+
+  // Consumes `chunk` from `*pos` up to and including the next line end, or
+  // all of it. `chunk_offset` is the absolute offset of chunk[0].
+  [[nodiscard]] Event Next(std::string_view chunk ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                           std::uint64_t chunk_offset, std::size_t* pos);
+
+  // True when bytes of an unfinished line have been consumed.
+  [[nodiscard]] bool in_line() const noexcept { return partial_length_ != 0; }
+  [[nodiscard]] std::uint64_t line_start() const noexcept { return line_start_; }
+  [[nodiscard]] std::uint64_t partial_length() const noexcept { return partial_length_; }
+  // The bytes of the unfinished line, when it has not gone past max_line.
+  [[nodiscard]] std::string_view partial() const noexcept { return buffer_; }
+
+  void set_max_line(std::size_t max_line) noexcept { max_line_ = max_line; }
+  void Reset() noexcept;
+
+ private:
+  std::size_t max_line_;
+  std::string buffer_;                 // the unfinished line, if it fits
+  std::uint64_t line_start_ = 0;       // absolute start of the unfinished line
+  std::uint64_t partial_length_ = 0;   // octets of it consumed so far
+  bool overlong_ = false;              // it went past max_line: skipping to LF
+};
+
+}  // namespace smtp
+
+#endif  // SMTP_LINE_H_

@@ -1,0 +1,142 @@
+// smtp/stream.h: incremental parsers for the command stream (client to
+// server, SPEC section 2) and the reply stream (server to client, section 3).
+//
+// Feed chunks of any size; each record is handed to the sink once complete.
+// Records tile the input: every byte belongs to exactly one record, in order,
+// and neither the records nor their errors depend on how the input was split.
+//
+//   smtp::CommandStream stream(options);
+//   stream.Feed(chunk, [&](const smtp::Record& r) { ... });
+//   stream.Finish([&](const smtp::Record& r) { ... });  // at end of input
+//
+// Lifetime: string_views inside a Record point into the chunk passed to the
+// current Feed() call or into the stream's own buffer; they are valid only
+// during the sink call. Copy what you keep.
+//
+// Memory: a stream keeps at most one line (command streams) or one reply
+// (reply streams) of bounded size; DATA and BDAT content streams through
+// without being kept. In steady state no call allocates.
+#ifndef SMTP_STREAM_H_
+#define SMTP_STREAM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/functional/function_ref.h"
+#include "smtp/command.h"
+#include "smtp/ehlo.h"
+#include "smtp/error.h"
+#include "smtp/line.h"
+#include "smtp/options.h"
+#include "smtp/reply.h"
+
+namespace smtp {
+
+enum class RecordKind : std::uint8_t { kCommand = 0, kData, kAuthResponse, kTls, kReply };
+
+// "command", "data", "auth_response", "tls", "reply".
+[[nodiscard]] std::string_view RecordKindName(RecordKind kind) noexcept;
+
+struct Record {
+  RecordKind kind = RecordKind::kCommand;
+  std::uint64_t offset = 0;  // absolute offset of the first byte
+  std::uint64_t length = 0;  // bytes, terminators included
+  Error error;               // absolute offset
+  Deviations deviations;
+
+  // kCommand, when ok.
+  Command command;
+  // kData: content octets after un-stuffing, through the CRLF before the
+  // final dot (DATA), or the chunk size (BDAT). Counted also on error.
+  std::uint64_t data_bytes = 0;
+  // kAuthResponse: the line without its terminator.
+  std::string_view auth_response;
+  // kReply, when ok.
+  Reply reply;
+  // kReply in ehlo mode for a 250 reply, when ok.
+  bool is_ehlo = false;
+  EhloReply ehlo;
+
+  [[nodiscard]] bool ok() const noexcept { return error.ok(); }
+};
+
+using RecordSink = absl::FunctionRef<void(const Record&)>;
+
+class CommandStream {
+ public:
+  explicit CommandStream(const Options& options);
+
+  // Parses `chunk`, calling `sink` for each record completed inside it.
+  void Feed(std::string_view chunk, RecordSink sink);
+  // End of input: reports the unfinished record, if any, as kIncomplete, and
+  // after STARTTLS the tls record. The stream is then reset.
+  void Finish(RecordSink sink);
+
+  [[nodiscard]] std::uint64_t offset() const noexcept { return offset_; }
+
+ private:
+  enum class State : std::uint8_t { kCommand, kAuth, kData, kBdat, kTls };
+
+  void HandleLine(const LineFramer::Event& event, RecordSink sink);
+  void HandleOverlong(const LineFramer::Event& event, RecordSink sink);
+  std::size_t ScanData(std::string_view chunk, std::size_t pos, RecordSink sink);
+  std::size_t ScanBdat(std::string_view chunk, std::size_t pos, RecordSink sink);
+  void DataFault(ErrorCode code, Deviation deviation, std::uint64_t at);
+  void StartContent(State state, std::uint64_t at);
+  void Reset();
+
+  Options options_;
+  LineFramer framer_;
+  State state_ = State::kCommand;
+  std::uint64_t offset_ = 0;  // absolute offset of the next byte to read
+
+  int auth_left_ = 0;  // SASL responses still expected
+
+  // DATA / BDAT / TLS content in progress.
+  enum class DataPhase : std::uint8_t { kLineStart, kDot, kDotCr, kMid, kCr };
+  DataPhase phase_ = DataPhase::kLineStart;
+  std::uint64_t content_start_ = 0;
+  std::uint64_t content_bytes_ = 0;  // un-stuffed count, or BDAT octets seen
+  std::uint64_t bdat_left_ = 0;
+  std::uint64_t data_line_length_ = 0;
+  Error content_error_;
+  Deviations content_deviations_;
+  bool tls_first_seen_ = false;
+  bool bdat_last_ = false;
+};
+
+// In kEhlo mode every 250 reply is also read as an EHLO reply.
+enum class ReplyMode : std::uint8_t { kReplies = 0, kEhlo = 1 };
+
+class ReplyStream {
+ public:
+  ReplyStream(const Options& options, ReplyMode mode);
+
+  void Feed(std::string_view chunk, RecordSink sink);
+  void Finish(RecordSink sink);
+
+  [[nodiscard]] std::uint64_t offset() const noexcept { return offset_; }
+
+ private:
+  void Complete(std::string_view raw, RecordSink sink);
+  void EndReply(std::uint64_t end, RecordSink sink, std::string_view raw);
+
+  Options options_;
+  ReplyMode mode_;
+  LineFramer framer_;
+  ReplyAssembler assembler_;
+  std::uint64_t offset_ = 0;
+  std::uint64_t reply_start_ = 0;
+  bool in_reply_ = false;
+  // Bytes of the current reply that arrived in earlier chunks; empty while
+  // the whole reply lies in the current chunk (the zero-copy case).
+  std::string buffer_;
+  bool buffered_ = false;
+  bool keep_bytes_ = true;  // false once the reply failed: no fields needed
+};
+
+}  // namespace smtp
+
+#endif  // SMTP_STREAM_H_
