@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 #include "absl/base/attributes.h"
@@ -60,6 +61,12 @@ class ParamList {
  public:
   class Iterator {
    public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Param;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
     Iterator() = default;
     Iterator(std::string_view rest) : rest_(rest) { Load(); }
     const Param& operator*() const noexcept { return current_; }
@@ -140,9 +147,8 @@ struct CommandResult {
 
 // The same on a line already framed and octet-checked by CheckLine:
 // `content` has no terminator. Used by the stream parser.
-[[nodiscard]] CommandResult ParseCommandContent(std::string_view content
-                                                    ABSL_ATTRIBUTE_LIFETIME_BOUND,
-                                                const Options& options);
+[[nodiscard]] CommandResult ParseCommandContent(
+    std::string_view content ABSL_ATTRIBUTE_LIFETIME_BOUND, const Options& options);
 
 // True when `line` starts with "AUTH" and a SP (any case): such lines have
 // the larger AUTH limit.

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string_view>
 
@@ -28,6 +29,12 @@ class CapabilityParams {
  public:
   class Iterator {
    public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
     Iterator() = default;
     explicit Iterator(std::string_view rest) : rest_(rest) { Load(); }
     std::string_view operator*() const noexcept { return current_; }
@@ -67,6 +74,12 @@ class Capabilities {
  public:
   class Iterator {
    public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Capability;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
     Iterator() = default;
     explicit Iterator(ReplyLines::Iterator it) : it_(it) { Load(); }
     const Capability& operator*() const noexcept { return current_; }

@@ -22,8 +22,7 @@ namespace smtp {
 // Appends `command` as one CRLF-terminated line to `out`. On error `out` is
 // unchanged and the Error's offset points into the line that was refused.
 // `options` gives utf8 and the limits; the policy is always strict.
-[[nodiscard]] Error FormatCommand(const Command& command, const Options& options,
-                                  std::string* out);
+[[nodiscard]] Error FormatCommand(const Command& command, const Options& options, std::string* out);
 
 // Appends a reply with `code` and one line per element of `lines` (at least
 // one), continuation markers on all but the last.

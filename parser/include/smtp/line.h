@@ -64,7 +64,8 @@ class LineFramer {
   struct Event {
     Kind kind = Kind::kNeedMore;
     // Valid until the next call to Next() or Reset(): it points into the
-    // caller's chunk or into the framer's buffer.
+    // caller's chunk or into the framer's buffer. For kOverlong, the first
+    // max_line octets of the line only.
     std::string_view line;
     std::uint64_t start = 0;   // absolute offset of the line's first octet
     std::uint64_t length = 0;  // octets of the line, terminator included
@@ -81,7 +82,7 @@ class LineFramer {
   [[nodiscard]] bool in_line() const noexcept { return partial_length_ != 0; }
   [[nodiscard]] std::uint64_t line_start() const noexcept { return line_start_; }
   [[nodiscard]] std::uint64_t partial_length() const noexcept { return partial_length_; }
-  // The bytes of the unfinished line, when it has not gone past max_line.
+  // The first (at most max_line) bytes of the unfinished line.
   [[nodiscard]] std::string_view partial() const noexcept { return buffer_; }
 
   void set_max_line(std::size_t max_line) noexcept { max_line_ = max_line; }
@@ -89,10 +90,10 @@ class LineFramer {
 
  private:
   std::size_t max_line_;
-  std::string buffer_;                 // the unfinished line, if it fits
-  std::uint64_t line_start_ = 0;       // absolute start of the unfinished line
-  std::uint64_t partial_length_ = 0;   // octets of it consumed so far
-  bool overlong_ = false;              // it went past max_line: skipping to LF
+  std::string buffer_;                // the unfinished line, if it fits
+  std::uint64_t line_start_ = 0;      // absolute start of the unfinished line
+  std::uint64_t partial_length_ = 0;  // octets of it consumed so far
+  bool release_buffer_ = false;       // buffer_ was handed out: clear it on the next call
 };
 
 }  // namespace smtp

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string_view>
 
 #include "absl/base/attributes.h"
@@ -39,9 +40,8 @@ struct ReplyLineResult {
                                              const Options& options);
 
 // The same on content already framed and checked by CheckLine.
-[[nodiscard]] ReplyLineResult ParseReplyLineContent(std::string_view content
-                                                        ABSL_ATTRIBUTE_LIFETIME_BOUND,
-                                                    const Options& options);
+[[nodiscard]] ReplyLineResult ParseReplyLineContent(
+    std::string_view content ABSL_ATTRIBUTE_LIFETIME_BOUND, const Options& options);
 
 // RFC 3463 class.subject.detail at the start of the first line's text, class
 // equal to the reply code's first digit (2, 4 or 5), subject and detail 1-3
@@ -59,6 +59,12 @@ class ReplyLines {
  public:
   class Iterator {
    public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
     Iterator() = default;
     explicit Iterator(std::string_view rest) : rest_(rest) { Load(); }
     std::string_view operator*() const noexcept { return text_; }
@@ -109,6 +115,11 @@ struct ReplyResult {
 // last line are a kSyntax error. At most options.max_reply_lines lines.
 [[nodiscard]] ReplyResult ParseReply(std::string_view text ABSL_ATTRIBUTE_LIFETIME_BOUND,
                                      const Options& options);
+
+// The Reply for bytes that ParseReply or the stream already validated:
+// `line_count` lines of `code`. Cheap: it reads only the first line.
+[[nodiscard]] Reply ReplyFromValidated(std::string_view raw ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                       std::uint16_t code, std::size_t line_count);
 
 // The enhanced status code at the start of `text`, for a reply with `code`.
 [[nodiscard]] bool ParseEnhancedCode(std::uint16_t code, std::string_view text,

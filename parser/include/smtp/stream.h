@@ -78,33 +78,38 @@ class CommandStream {
 
  private:
   enum class State : std::uint8_t { kCommand, kAuth, kData, kBdat, kTls };
+  // Where DATA content stands: at a line start (after CRLF), after a dot
+  // there, after ".<CR>" there, inside a line, or after a CR inside a line.
+  enum class DataPhase : std::uint8_t { kLineStart, kDot, kDotCr, kMid, kCr };
 
   void HandleLine(const LineFramer::Event& event, RecordSink sink);
   void HandleOverlong(const LineFramer::Event& event, RecordSink sink);
   std::size_t ScanData(std::string_view chunk, std::size_t pos, RecordSink sink);
   std::size_t ScanBdat(std::string_view chunk, std::size_t pos, RecordSink sink);
-  void DataFault(ErrorCode code, Deviation deviation, std::uint64_t at);
-  void StartContent(State state, std::uint64_t at);
+  void CountDataOctets(std::uint64_t count, std::uint64_t first_at);
+  void DataFault(ErrorCode code, std::uint64_t at);
+  void EnterState(State state, std::uint64_t content_start);
+  void EmitContent(std::uint64_t end, RecordSink sink);
   void Reset();
 
   Options options_;
   LineFramer framer_;
   State state_ = State::kCommand;
-  std::uint64_t offset_ = 0;  // absolute offset of the next byte to read
+  std::uint64_t offset_ = 0;        // absolute offset of the next byte to read
+  std::uint64_t chunk_offset_ = 0;  // absolute offset of the current chunk
 
   int auth_left_ = 0;  // SASL responses still expected
 
   // DATA / BDAT / TLS content in progress.
-  enum class DataPhase : std::uint8_t { kLineStart, kDot, kDotCr, kMid, kCr };
   DataPhase phase_ = DataPhase::kLineStart;
   std::uint64_t content_start_ = 0;
   std::uint64_t content_bytes_ = 0;  // un-stuffed count, or BDAT octets seen
   std::uint64_t bdat_left_ = 0;
-  std::uint64_t data_line_length_ = 0;
+  std::uint64_t data_line_length_ = 0;  // octets since the last LF
   Error content_error_;
   Deviations content_deviations_;
   bool tls_first_seen_ = false;
-  bool bdat_last_ = false;
+  unsigned char tls_first_octet_ = 0;
 };
 
 // In kEhlo mode every 250 reply is also read as an EHLO reply.
@@ -113,6 +118,8 @@ enum class ReplyMode : std::uint8_t { kReplies = 0, kEhlo = 1 };
 class ReplyStream {
  public:
   ReplyStream(const Options& options, ReplyMode mode);
+  ReplyStream(const ReplyStream&) = delete;
+  ReplyStream& operator=(const ReplyStream&) = delete;
 
   void Feed(std::string_view chunk, RecordSink sink);
   void Finish(RecordSink sink);
@@ -121,20 +128,20 @@ class ReplyStream {
 
  private:
   void Complete(std::string_view raw, RecordSink sink);
-  void EndReply(std::uint64_t end, RecordSink sink, std::string_view raw);
+  void Fail(std::uint64_t end, Error error, RecordSink sink);
+  void EndReply();
 
   Options options_;
   ReplyMode mode_;
   LineFramer framer_;
-  ReplyAssembler assembler_;
+  ReplyAssembler assembler_;  // points at options_: the stream is not copyable
   std::uint64_t offset_ = 0;
   std::uint64_t reply_start_ = 0;
   bool in_reply_ = false;
-  // Bytes of the current reply that arrived in earlier chunks; empty while
-  // the whole reply lies in the current chunk (the zero-copy case).
-  std::string buffer_;
+  // Whether the current reply's complete lines are in buffer_ (it began in
+  // an earlier chunk) or still in the caller's chunk (the zero-copy case).
   bool buffered_ = false;
-  bool keep_bytes_ = true;  // false once the reply failed: no fields needed
+  std::string buffer_;
 };
 
 }  // namespace smtp

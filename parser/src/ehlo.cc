@@ -1,0 +1,215 @@
+#include "smtp/ehlo.h"
+
+#include <cstring>
+
+#include "lexer.h"
+
+namespace smtp {
+namespace {
+
+using internal::EqualsIgnoreCase;
+
+std::string_view StripTrailingSpace(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// Splits a capability line's text into keyword and parameter text. An
+// old-style "AUTH=LOGIN PLAIN" line yields AUTH with "LOGIN PLAIN".
+Capability SplitCapability(std::string_view text) {
+  text = StripTrailingSpace(text);
+  std::size_t end = 0;
+  while (end < text.size() && text[end] != ' ' && text[end] != '=')
+    ++end;
+  Capability capability;
+  capability.keyword = text.substr(0, end);
+  capability.params =
+      CapabilityParams(end < text.size() ? text.substr(end + 1) : std::string_view());
+  return capability;
+}
+
+class EhloChecker {
+ public:
+  EhloChecker(const Options& options, EhloResult* result) : options_(options), result_(result) {}
+
+  // `text` is the first line's text, starting at `offset`.
+  Error CheckFirstLine(std::string_view text, std::uint64_t offset) {
+    std::size_t end = 0;
+    while (end < text.size() && text[end] != ' ')
+      ++end;
+    const std::string_view domain = text.substr(0, end);
+    if (Error e = internal::CheckDomain(domain, options_.utf8); !e.ok()) {
+      return Error{ErrorCode::kBadDomain, offset + e.offset};
+    }
+    result_->ehlo.domain = domain;
+    if (end < text.size()) {
+      const std::string_view greeting = text.substr(end + 1);
+      if (greeting.empty()) {
+        if (!options_.lenient()) return Error{ErrorCode::kSyntax, offset + end};
+        result_->deviations.Add(Deviation::kTrailingSpace);
+      }
+      result_->ehlo.greeting = greeting;
+    }
+    return {};
+  }
+
+  // ehlo-line = ehlo-keyword *( SP ehlo-param )
+  Error CheckKeywordLine(std::string_view text, std::uint64_t offset) {
+    const std::string_view stripped = StripTrailingSpace(text);
+    if (stripped.size() < text.size()) {
+      if (!options_.lenient()) return Bad(offset + stripped.size());
+      result_->deviations.Add(Deviation::kTrailingSpace);
+      text = stripped;
+    }
+    if (text.empty() || !internal::IsLetDig(text[0])) return Bad(offset);
+    std::size_t pos = 1;
+    while (pos < text.size() && (internal::IsLetDig(text[pos]) || text[pos] == '-'))
+      ++pos;
+    if (pos < text.size() && text[pos] == '=' && EqualsIgnoreCase(text.substr(0, pos), "AUTH")) {
+      if (!options_.lenient()) return Bad(offset + pos);
+      result_->deviations.Add(Deviation::kOldAuthSyntax);
+      ++pos;
+      if (pos >= text.size()) return Bad(offset + pos);
+      return CheckParams(text, pos, offset);
+    }
+    if (pos == text.size()) return {};
+    if (text[pos] != ' ') return Bad(offset + pos);
+    return CheckParams(text, pos + 1, offset);
+  }
+
+ private:
+  static Error Bad(std::uint64_t at) { return Error{ErrorCode::kBadKeyword, at}; }
+
+  // Params from `pos`, which is just past a separator.
+  Error CheckParams(std::string_view text, std::size_t pos, std::uint64_t offset) {
+    while (true) {
+      if (pos < text.size() && text[pos] == ' ') {
+        if (!options_.lenient()) return Bad(offset + pos);
+        result_->deviations.Add(Deviation::kExtraSpace);
+        while (pos < text.size() && text[pos] == ' ')
+          ++pos;
+      }
+      const std::size_t start = pos;
+      while (pos < text.size() && text[pos] != ' ') {
+        if (!internal::Is(text[pos], internal::kPrintable)) return Bad(offset + pos);
+        ++pos;
+      }
+      if (pos == start) return Bad(offset + pos);
+      if (pos == text.size()) return {};
+      ++pos;  // the SP
+    }
+  }
+
+  const Options& options_;
+  EhloResult* result_;
+};
+
+}  // namespace
+
+void CapabilityParams::Iterator::Load() {
+  std::size_t i = 0;
+  while (i < rest_.size() && rest_[i] == ' ')
+    ++i;
+  rest_.remove_prefix(i);
+  if (rest_.empty()) {
+    done_ = true;
+    return;
+  }
+  done_ = false;
+  std::size_t end = 0;
+  while (end < rest_.size() && rest_[end] != ' ')
+    ++end;
+  current_ = rest_.substr(0, end);
+  rest_.remove_prefix(end);
+}
+
+std::size_t CapabilityParams::size() const {
+  std::size_t n = 0;
+  for (auto it = begin(); it != end(); ++it)
+    ++n;
+  return n;
+}
+
+void Capabilities::Iterator::Load() {
+  if (it_ == ReplyLines::Iterator()) return;
+  current_ = SplitCapability(*it_);
+}
+
+Capabilities::Iterator Capabilities::begin() const {
+  ReplyLines::Iterator it = lines_.begin();
+  if (it != lines_.end()) ++it;
+  return Iterator(it);
+}
+
+std::optional<Capability> EhloReply::Find(std::string_view keyword) const {
+  for (const Capability& capability : capabilities) {
+    if (EqualsIgnoreCase(capability.keyword, keyword)) return capability;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> EhloReply::size_limit() const {
+  const std::optional<Capability> size = Find("SIZE");
+  if (!size.has_value()) return std::nullopt;
+  if (size->params.empty()) return 0;
+  if (size->params.size() != 1) return std::nullopt;
+  const std::string_view digits = *size->params.begin();
+  std::uint64_t value = 0;
+  if (digits.size() > 20 || !internal::ParseUint64(digits, &value)) return std::nullopt;
+  return value;
+}
+
+CapabilityParams EhloReply::auth_mechanisms() const {
+  const std::optional<Capability> auth = Find("AUTH");
+  return auth.has_value() ? auth->params : CapabilityParams();
+}
+
+EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
+  EhloResult result;
+  if (reply.code != 250) {
+    result.error = Error{ErrorCode::kBadReplyCode, 0};
+    return result;
+  }
+  EhloChecker checker(options, &result);
+  const std::string_view raw = reply.lines.raw();
+  std::size_t pos = 0;
+  bool first = true;
+  while (pos < raw.size()) {
+    const void* found = std::memchr(raw.data() + pos, '\n', raw.size() - pos);
+    const std::size_t lf =
+        found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - raw.data())
+                         : raw.size();
+    std::string_view content = raw.substr(pos, lf - pos);
+    if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
+    const std::size_t text_offset = content.size() > 3 ? 4 : 3;
+    const std::string_view text = content.size() > 4 ? content.substr(4) : std::string_view();
+    const Error e = first ? checker.CheckFirstLine(text, pos + text_offset)
+                          : checker.CheckKeywordLine(text, pos + text_offset);
+    if (!e.ok()) {
+      result.error = e;
+      result.deviations = Deviations{};
+      result.ehlo = EhloReply{};
+      return result;
+    }
+    first = false;
+    pos = lf + 1;
+  }
+  result.ehlo.reply = reply;
+  result.ehlo.capabilities = Capabilities(reply.lines);
+  return result;
+}
+
+EhloResult ParseEhloReply(std::string_view text, const Options& options) {
+  const ReplyResult parsed = ParseReply(text, options);
+  if (!parsed.ok()) {
+    EhloResult result;
+    result.error = parsed.error;
+    return result;
+  }
+  EhloResult result = InterpretEhlo(parsed.reply, options);
+  if (result.ok()) result.deviations.Add(parsed.deviations);
+  return result;
+}
+
+}  // namespace smtp

@@ -1,0 +1,454 @@
+#include "lexer.h"
+
+#include <cstring>
+
+namespace smtp::internal {
+namespace {
+
+constexpr CharTable MakeCharTable() {
+  CharTable t{};
+  for (int c = 0; c < 256; ++c) {
+    std::uint16_t b = 0;
+    const bool alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    const bool digit = c >= '0' && c <= '9';
+    if (alpha) b |= kAlpha;
+    if (digit) b |= kDigit;
+    if (digit || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f')) b |= kHexDigit;
+    if (alpha || digit) b |= kAtext;
+    if (c != 0 && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr) b |= kAtext;
+    if (c == 32 || c == 33 || (c >= 35 && c <= 91) || (c >= 93 && c <= 126)) b |= kQtextSmtp;
+    if ((c >= 33 && c <= 90) || (c >= 94 && c <= 126)) b |= kDcontent;
+    if (c >= 33 && c <= 126 && c != '+' && c != '=') b |= kXchar;
+    if ((c >= 33 && c <= 60) || (c >= 62 && c <= 126)) b |= kEsmtpValue;
+    if (c == '\t' || (c >= 32 && c <= 126)) b |= kText;
+    if (c >= 33 && c <= 126) b |= kPrintable;
+    if (alpha || digit || c == '+' || c == '/') b |= kBase64;
+    if (c == '\r' || c == '\n') b |= kLineBreak;
+    t.bits[c] = b;
+  }
+  return t;
+}
+
+Error Fail(ErrorCode code, std::size_t offset) {
+  return Error{code, offset};
+}
+
+// Ldh-str ending in Let-dig: a sub-domain's tail or a Standardized-tag.
+bool IsLdhLabel(std::string_view s) {
+  if (s.empty() || !IsLetDig(s.front()) || !IsLetDig(s.back())) return false;
+  for (unsigned char c : s) {
+    if (!IsLetDig(c) && c != '-') return false;
+  }
+  return true;
+}
+
+bool IsSnum(std::string_view s) {
+  if (s.empty() || s.size() > 3) return false;
+  unsigned value = 0;
+  for (unsigned char c : s) {
+    if (!Is(c, kDigit)) return false;
+    value = value * 10 + (c - '0');
+  }
+  return value <= 255;
+}
+
+bool IsIpv6Hex(std::string_view s) {
+  if (s.empty() || s.size() > 4) return false;
+  for (unsigned char c : s) {
+    if (!Is(c, kHexDigit)) return false;
+  }
+  return true;
+}
+
+// Splits `s` on ':' into hex groups; the last may be an IPv4 literal when
+// `allow_v4`. Returns the number of 16-bit groups, or -1 on a malformed group.
+int CountGroups(std::string_view s, bool allow_v4, bool* has_v4) {
+  *has_v4 = false;
+  if (s.empty()) return 0;
+  int groups = 0;
+  while (true) {
+    const std::size_t colon = s.find(':');
+    const std::string_view group = s.substr(0, colon);
+    if (colon == std::string_view::npos) {
+      if (allow_v4 && group.find('.') != std::string_view::npos) {
+        if (!IsIpv4(group)) return -1;
+        *has_v4 = true;
+        return groups + 2;
+      }
+      return IsIpv6Hex(group) ? groups + 1 : -1;
+    }
+    if (!IsIpv6Hex(group)) return -1;
+    ++groups;
+    s.remove_prefix(colon + 1);
+  }
+}
+
+}  // namespace
+
+const CharTable kCharTable = MakeCharTable();
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ToUpper(a[i]) != ToUpper(b[i])) return false;
+  }
+  return true;
+}
+
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
+
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t pos) noexcept {
+  const auto at = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char lead = at(pos);
+  std::size_t length;
+  unsigned char low = 0x80, high = 0xBF;  // bounds of the second octet
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // no overlong
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // no overlong
+    if (lead == 0xF4) high = 0x8F;  // <= U+10FFFF
+  } else {
+    return 0;
+  }
+  if (s.size() - pos < length) return 0;
+  if (at(pos + 1) < low || at(pos + 1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (at(pos + i) < 0x80 || at(pos + i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept {
+  if (digits.empty()) return false;
+  std::uint64_t v = 0;
+  for (unsigned char c : digits) {
+    if (!Is(c, kDigit)) return false;
+    const std::uint64_t d = c - '0';
+    if (v > (UINT64_MAX - d) / 10) return false;
+    v = v * 10 + d;
+  }
+  *value = v;
+  return true;
+}
+
+Error CheckDomain(std::string_view s, bool utf8) noexcept {
+  if (s.empty()) return Fail(ErrorCode::kBadDomain, 0);
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i >= 255) return Fail(ErrorCode::kBadDomain, 255);
+    const unsigned char c = s[i];
+    if (c == '.') {
+      if (i == label_start) return Fail(ErrorCode::kBadDomain, i);
+      if (s[i - 1] == '-') return Fail(ErrorCode::kBadDomain, i - 1);
+      label_start = i + 1;
+      continue;
+    }
+    if (c == '-') {
+      if (i == label_start) return Fail(ErrorCode::kBadDomain, i);
+    } else if (c >= 0x80 && utf8) {
+      const std::size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) return Fail(ErrorCode::kBadDomain, i);
+      if (i + n - label_start > 63) return Fail(ErrorCode::kBadDomain, label_start + 63);
+      if (i + n > 255) return Fail(ErrorCode::kBadDomain, 255);
+      i += n - 1;
+      continue;
+    } else if (!IsLetDig(c)) {
+      return Fail(ErrorCode::kBadDomain, i);
+    }
+    if (i - label_start >= 63) return Fail(ErrorCode::kBadDomain, i);
+  }
+  if (label_start == s.size()) return Fail(ErrorCode::kBadDomain, s.size() - 1);
+  if (s.back() == '-') return Fail(ErrorCode::kBadDomain, s.size() - 1);
+  return {};
+}
+
+bool IsIpv4(std::string_view s) noexcept {
+  for (int part = 0; part < 4; ++part) {
+    const std::size_t dot = s.find('.');
+    if ((part < 3) == (dot == std::string_view::npos)) return false;
+    if (!IsSnum(s.substr(0, dot))) return false;
+    if (part < 3) s.remove_prefix(dot + 1);
+  }
+  return true;
+}
+
+bool IsIpv6(std::string_view s) noexcept {
+  const std::size_t gap = s.find("::");
+  bool has_v4 = false;
+  if (gap == std::string_view::npos) {
+    // IPv6-full (8 groups) or IPv6v4-full (6 groups + IPv4 = 8).
+    return CountGroups(s, /*allow_v4=*/true, &has_v4) == 8;
+  }
+  const std::string_view left = s.substr(0, gap);
+  const std::string_view right = s.substr(gap + 2);
+  if (right.find("::") != std::string_view::npos) return false;
+  bool left_v4 = false;
+  const int left_groups = CountGroups(left, /*allow_v4=*/false, &left_v4);
+  const int right_groups = CountGroups(right, /*allow_v4=*/true, &has_v4);
+  if (left_groups < 0 || right_groups < 0) return false;
+  // IPv6-comp: at most 6 groups beside "::"; IPv6v4-comp: at most 4 beside
+  // "::" and the IPv4 address (which counts as 2 here).
+  return left_groups + right_groups <= 6;
+}
+
+Error CheckAddressLiteral(std::string_view literal, HostType* type,
+                          std::string_view* host) noexcept {
+  if (literal.size() < 2 || literal.front() != '[') return Fail(ErrorCode::kBadAddressLiteral, 0);
+  if (literal.back() != ']') return Fail(ErrorCode::kBadAddressLiteral, literal.size() - 1);
+  const std::string_view inner = literal.substr(1, literal.size() - 2);
+  const std::size_t colon = inner.find(':');
+  if (colon == std::string_view::npos) {
+    if (!IsIpv4(inner)) return Fail(ErrorCode::kBadAddressLiteral, 1);
+    *type = HostType::kIpv4;
+    *host = inner;
+    return {};
+  }
+  const std::string_view tag = inner.substr(0, colon);
+  const std::string_view content = inner.substr(colon + 1);
+  if (EqualsIgnoreCase(tag, "IPv6")) {
+    if (!IsIpv6(content)) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1);
+    *type = HostType::kIpv6;
+    *host = content;
+    return {};
+  }
+  if (!IsLdhLabel(tag)) return Fail(ErrorCode::kBadAddressLiteral, 1);
+  if (content.empty()) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1);
+  for (std::size_t i = 0; i < content.size(); ++i) {
+    if (!Is(content[i], kDcontent)) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1 + i);
+  }
+  *type = HostType::kGeneral;
+  *host = inner;
+  return {};
+}
+
+Error CheckHost(std::string_view host, bool utf8, HostType* type,
+                std::string_view* value) noexcept {
+  if (!host.empty() && host.front() == '[') return CheckAddressLiteral(host, type, value);
+  const Error e = CheckDomain(host, utf8);
+  if (e.ok()) {
+    *type = HostType::kDomain;
+    *value = host;
+  }
+  return e;
+}
+
+std::size_t MatchAtom(std::string_view s, bool utf8) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = s[i];
+    if (Is(c, kAtext)) {
+      ++i;
+    } else if (c >= 0x80 && utf8) {
+      const std::size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) break;
+      i += n;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+std::size_t MatchQuotedString(std::string_view s, bool utf8) noexcept {
+  if (s.empty() || s[0] != '"') return 0;
+  std::size_t i = 1;
+  while (i < s.size()) {
+    const unsigned char c = s[i];
+    if (c == '"') return i + 1;
+    if (c == '\\') {
+      if (i + 1 >= s.size()) return 0;
+      const unsigned char q = s[i + 1];
+      if (q < 32 || q > 126) return 0;
+      i += 2;
+    } else if (Is(c, kQtextSmtp)) {
+      ++i;
+    } else if (c >= 0x80 && utf8) {
+      const std::size_t n = Utf8SequenceLength(s, i);
+      if (n == 0) return 0;
+      i += n;
+    } else {
+      return 0;
+    }
+  }
+  return 0;
+}
+
+Error CheckString(std::string_view s, bool utf8) noexcept {
+  if (s.empty()) return Fail(ErrorCode::kSyntax, 0);
+  std::size_t n = s[0] == '"' ? MatchQuotedString(s, utf8) : MatchAtom(s, utf8);
+  if (n != s.size()) {
+    // Point at the first octet the rule could not take.
+    if (s[0] == '"' && n == 0) {
+      std::size_t i = 1;
+      while (i < s.size() && s[i] != '"' && s[i] != '\\' &&
+             (Is(s[i], kQtextSmtp) || (utf8 && static_cast<unsigned char>(s[i]) >= 0x80))) {
+        ++i;
+      }
+      n = i;
+    }
+    return Fail(ErrorCode::kSyntax, n);
+  }
+  return {};
+}
+
+Error CheckMailbox(std::string_view mailbox, bool utf8) noexcept {
+  std::size_t local_length;
+  if (!mailbox.empty() && mailbox[0] == '"') {
+    local_length = MatchQuotedString(mailbox, utf8);
+    if (local_length == 0) return Fail(ErrorCode::kBadPath, 0);
+  } else {
+    // Dot-string = Atom *("." Atom)
+    std::size_t i = 0;
+    while (true) {
+      const std::size_t n = MatchAtom(mailbox.substr(i), utf8);
+      if (n == 0) return Fail(ErrorCode::kBadPath, i);
+      i += n;
+      if (i < mailbox.size() && mailbox[i] == '.') {
+        ++i;
+        continue;
+      }
+      break;
+    }
+    local_length = i;
+  }
+  if (local_length > 64) return Fail(ErrorCode::kBadPath, 64);
+  if (local_length >= mailbox.size() || mailbox[local_length] != '@') {
+    return Fail(ErrorCode::kBadPath, local_length);
+  }
+  const std::string_view host = mailbox.substr(local_length + 1);
+  HostType type;
+  std::string_view value;
+  Error e = CheckHost(host, utf8, &type, &value);
+  if (!e.ok()) e.offset += local_length + 1;
+  return e;
+}
+
+Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postmaster,
+                std::size_t* length, std::string_view* mailbox) noexcept {
+  if (s.empty() || s[0] != '<') return Fail(ErrorCode::kBadPath, 0);
+  // Find the closing '>' outside a quoted local part.
+  std::size_t close = std::string_view::npos;
+  bool quoted = false;
+  for (std::size_t i = 1; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quoted) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == '>') {
+      close = i;
+      break;
+    } else if (c == ' ') {
+      break;
+    }
+  }
+  if (close == std::string_view::npos) {
+    std::size_t end = 1;
+    while (end < s.size() && s[end] != ' ')
+      ++end;
+    return Fail(ErrorCode::kBadPath, end);
+  }
+  *length = close + 1;
+  if (*length > 256) return Fail(ErrorCode::kBadPath, 256);
+  std::string_view inner = s.substr(1, close - 1);
+  if (inner.empty()) {
+    if (!allow_null) return Fail(ErrorCode::kBadPath, 1);
+    *mailbox = inner;
+    return {};
+  }
+  if (allow_postmaster && EqualsIgnoreCase(inner, "Postmaster")) {
+    *mailbox = inner;
+    return {};
+  }
+  std::size_t base = 1;
+  if (inner[0] == '@') {
+    // A-d-l = At-domain *( "," At-domain ) ":"; accepted and dropped.
+    std::size_t i = 0;
+    while (true) {
+      std::size_t end = i + 1;
+      while (end < inner.size() && inner[end] != ',' && inner[end] != ':')
+        ++end;
+      if (end >= inner.size()) return Fail(ErrorCode::kBadPath, base + end);
+      Error e = CheckDomain(inner.substr(i + 1, end - i - 1), utf8);
+      if (!e.ok()) {
+        e.offset += base + i + 1;
+        return e;
+      }
+      if (inner[end] == ':') {
+        i = end + 1;
+        break;
+      }
+      i = end + 1;
+      if (i >= inner.size() || inner[i] != '@') return Fail(ErrorCode::kBadPath, base + i);
+    }
+    base += i;
+    inner.remove_prefix(i);
+  }
+  Error e = CheckMailbox(inner, utf8);
+  if (!e.ok()) {
+    e.offset += base;
+    return e;
+  }
+  *mailbox = inner;
+  return {};
+}
+
+bool IsEsmtpKeyword(std::string_view s) noexcept {
+  if (s.empty() || !IsLetDig(s[0])) return false;
+  for (unsigned char c : s) {
+    if (!IsLetDig(c) && c != '-') return false;
+  }
+  return true;
+}
+
+bool IsEsmtpValue(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (!Is(c, kEsmtpValue)) return false;
+  }
+  return true;
+}
+
+bool IsXtext(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = s[i];
+    if (c == '+') {
+      if (i + 2 >= s.size()) return false;
+      for (int k = 1; k <= 2; ++k) {
+        const unsigned char h = s[i + k];
+        if (!((h >= '0' && h <= '9') || (h >= 'A' && h <= 'F'))) return false;
+      }
+      i += 2;
+    } else if (!Is(c, kXchar)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::size_t FindBase64Error(std::string_view s) noexcept {
+  if (s.empty()) return 0;
+  std::size_t i = 0;
+  while (i < s.size() && Is(s[i], kBase64))
+    ++i;
+  const std::size_t data = i;
+  while (i < s.size() && s[i] == '=' && i - data < 2)
+    ++i;
+  if (i < s.size()) return i;
+  if (s.size() % 4 != 0) return s.size();
+  return std::string_view::npos;
+}
+
+}  // namespace smtp::internal

@@ -1,0 +1,102 @@
+// Internal: the RFC 5321 / RFC 5234 token rules shared by the command,
+// reply and EHLO grammars. Each checker takes one token and returns kOk or
+// the error with its offset relative to the token's start.
+#ifndef SMTP_SRC_LEXER_H_
+#define SMTP_SRC_LEXER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "smtp/command.h"
+#include "smtp/error.h"
+
+namespace smtp::internal {
+
+enum CharClass : std::uint16_t {
+  kAlpha = 1u << 0,
+  kDigit = 1u << 1,
+  kHexDigit = 1u << 2,
+  kAtext = 1u << 3,       // RFC 5322 atext
+  kQtextSmtp = 1u << 4,   // %d32-33 / %d35-91 / %d93-126
+  kDcontent = 1u << 5,    // %d33-90 / %d94-126
+  kXchar = 1u << 6,       // RFC 3461 xchar: %d33-126 except "+" and "="
+  kEsmtpValue = 1u << 7,  // %d33-60 / %d62-126
+  kText = 1u << 8,        // textstring: HT / %d32-126
+  kPrintable = 1u << 9,   // %d33-126 (ehlo-param)
+  kBase64 = 1u << 10,     // A-Z a-z 0-9 + /
+  kLineBreak = 1u << 11,  // CR or LF
+};
+
+struct CharTable {
+  std::uint16_t bits[256];
+};
+extern const CharTable kCharTable;
+
+[[nodiscard]] inline bool Is(unsigned char c, std::uint16_t mask) noexcept {
+  return (kCharTable.bits[c] & mask) != 0;
+}
+[[nodiscard]] inline bool IsLetDig(unsigned char c) noexcept {
+  return Is(c, kAlpha | kDigit);
+}
+
+[[nodiscard]] inline char ToUpper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+[[nodiscard]] bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept;
+[[nodiscard]] bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) noexcept;
+
+// Octets of the well-formed UTF-8 sequence starting at s[pos] (a lead byte
+// >= 0x80), 0 if malformed: overlong forms, surrogates and code points above
+// U+10FFFF are malformed.
+[[nodiscard]] std::size_t Utf8SequenceLength(std::string_view s, std::size_t pos) noexcept;
+
+// Decimal digits to a uint64; false on empty, non-digit or overflow.
+[[nodiscard]] bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept;
+
+// Domain = sub-domain *("." sub-domain), labels 1-63 octets, whole <= 255.
+// U-labels (UTF-8) are allowed when `utf8`. Errors: kBadDomain.
+[[nodiscard]] Error CheckDomain(std::string_view domain, bool utf8) noexcept;
+
+// "[" ... "]" address literal. On success sets *type and *host (the address
+// without brackets and without "IPv6:"). Errors: kBadAddressLiteral.
+[[nodiscard]] Error CheckAddressLiteral(std::string_view literal, HostType* type,
+                                        std::string_view* host) noexcept;
+[[nodiscard]] bool IsIpv4(std::string_view s) noexcept;
+[[nodiscard]] bool IsIpv6(std::string_view s) noexcept;
+
+// Domain or address literal (by its first octet).
+[[nodiscard]] Error CheckHost(std::string_view host, bool utf8, HostType* type,
+                              std::string_view* value) noexcept;
+
+// Atom = 1*atext; Quoted-string = DQUOTE *QcontentSMTP DQUOTE. Return the
+// length of the token at the start of `s`, 0 if none.
+[[nodiscard]] std::size_t MatchAtom(std::string_view s, bool utf8) noexcept;
+[[nodiscard]] std::size_t MatchQuotedString(std::string_view s, bool utf8) noexcept;
+// String = Atom / Quoted-string, the whole of `s`. Errors: kSyntax.
+[[nodiscard]] Error CheckString(std::string_view s, bool utf8) noexcept;
+
+// Mailbox = Local-part "@" ( Domain / address-literal ), local part <= 64.
+// Errors: kBadPath (local part, structure), kBadDomain, kBadAddressLiteral.
+[[nodiscard]] Error CheckMailbox(std::string_view mailbox, bool utf8) noexcept;
+
+// Path = "<" [ A-d-l ":" ] Mailbox ">" at the start of `s` (which may go on
+// after the '>'). On success *length is the path's length including the
+// brackets and *mailbox the mailbox. `allow_null` accepts "<>",
+// `allow_postmaster` accepts "<Postmaster>" (any case). Errors: kBadPath and
+// those of CheckMailbox / CheckDomain.
+[[nodiscard]] Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postmaster,
+                              std::size_t* length, std::string_view* mailbox) noexcept;
+
+// esmtp-keyword and esmtp-value.
+[[nodiscard]] bool IsEsmtpKeyword(std::string_view s) noexcept;
+[[nodiscard]] bool IsEsmtpValue(std::string_view s) noexcept;
+// RFC 3461 xtext, non-empty: *( xchar / "+" 2(DIGIT / "A"-"F") ).
+[[nodiscard]] bool IsXtext(std::string_view s) noexcept;
+// RFC 4648 base64 with padding, non-empty; returns the offset of the first
+// bad octet or s.size() when the length is wrong; npos when valid.
+[[nodiscard]] std::size_t FindBase64Error(std::string_view s) noexcept;
+
+}  // namespace smtp::internal
+
+#endif  // SMTP_SRC_LEXER_H_

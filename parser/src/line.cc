@@ -1,0 +1,108 @@
+#include "smtp/line.h"
+
+#include <cstring>
+
+#include "lexer.h"
+
+namespace smtp {
+
+Error ScanOctets(std::string_view content, bool utf8) noexcept {
+  const std::size_t n = content.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = content[i];
+    if (internal::Is(c, internal::kText)) {
+      ++i;
+      continue;
+    }
+    if (c == '\r') return Error{ErrorCode::kBareCr, i};
+    if (c < 0x80 || !utf8) return Error{ErrorCode::kBadChar, i};
+    const std::size_t length = internal::Utf8SequenceLength(content, i);
+    if (length == 0) return Error{ErrorCode::kBadChar, i};
+    i += length;
+  }
+  return {};
+}
+
+CheckedLine CheckLine(std::string_view line, std::size_t limit, const Options& options) noexcept {
+  CheckedLine result;
+  const void* found = std::memchr(line.data(), '\n', line.size());
+  if (found == nullptr) {
+    result.error = {ErrorCode::kIncomplete, line.size()};
+    return result;
+  }
+  const auto lf = static_cast<std::size_t>(static_cast<const char*>(found) - line.data());
+  if (lf + 1 != line.size()) {
+    result.error = {ErrorCode::kSyntax, lf + 1};
+    return result;
+  }
+  if (line.size() > limit) {
+    result.error = {ErrorCode::kLineTooLong, limit};
+    return result;
+  }
+  if (lf > 0 && line[lf - 1] == '\r') {
+    result.content = line.substr(0, lf - 1);
+    result.end = LineEnd::kCrlf;
+  } else {
+    if (!options.lenient()) {
+      result.error = {ErrorCode::kBareLf, lf};
+      return result;
+    }
+    result.deviations.Add(Deviation::kBareLf);
+    result.content = line.substr(0, lf);
+    result.end = LineEnd::kBareLf;
+  }
+  result.error = ScanOctets(result.content, options.utf8);
+  return result;
+}
+
+LineFramer::Event LineFramer::Next(std::string_view chunk, std::uint64_t chunk_offset,
+                                   std::size_t* pos) {
+  if (release_buffer_) {
+    buffer_.clear();
+    release_buffer_ = false;
+  }
+  Event event;
+  if (*pos >= chunk.size()) return event;
+  const char* start = chunk.data() + *pos;
+  const std::size_t available = chunk.size() - *pos;
+  if (partial_length_ == 0) line_start_ = chunk_offset + *pos;
+  const void* found = std::memchr(start, '\n', available);
+  const std::size_t take =
+      found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - start) + 1
+                       : available;
+  *pos += take;
+  const std::uint64_t length = partial_length_ + take;
+
+  // Keep at most max_line_ octets of the line: all of it while it fits, its
+  // head once it does not (the caller may need to see how it began).
+  const bool kept_in_place = partial_length_ == 0 && found != nullptr;
+  if (!kept_in_place && buffer_.size() < max_line_) {
+    const std::size_t room = max_line_ - buffer_.size();
+    buffer_.append(start, take < room ? take : room);
+  }
+  if (found == nullptr) {
+    partial_length_ = length;
+    return event;
+  }
+  event.start = line_start_;
+  event.length = length;
+  event.kind = length > max_line_ ? Kind::kOverlong : Kind::kLine;
+  if (kept_in_place) {
+    event.line = std::string_view(start, take < max_line_ ? take : max_line_);
+  } else {
+    event.line = buffer_;
+    release_buffer_ = true;
+  }
+  partial_length_ = 0;
+  return event;
+}
+
+void LineFramer::Reset() noexcept {
+  buffer_.clear();
+  release_buffer_ = false;
+  line_start_ = 0;
+  partial_length_ = 0;
+}
+
+}  // namespace smtp

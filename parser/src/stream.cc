@@ -1,0 +1,431 @@
+#include "smtp/stream.h"
+
+#include <algorithm>
+
+#include "lexer.h"
+
+namespace smtp {
+namespace {
+
+std::size_t CommandFramerLimit(const Options& options) {
+  return std::max(options.max_command_line, options.max_auth_line);
+}
+
+// Octets that end the fast scan of a DATA line: line ends and NUL.
+bool IsDataSpecial(unsigned char c) {
+  return c == '\r' || c == '\n' || c == '\0';
+}
+
+}  // namespace
+
+std::string_view RecordKindName(RecordKind kind) noexcept {
+  switch (kind) {
+    case RecordKind::kCommand:
+      return "command";
+    case RecordKind::kData:
+      return "data";
+    case RecordKind::kAuthResponse:
+      return "auth_response";
+    case RecordKind::kTls:
+      return "tls";
+    case RecordKind::kReply:
+      return "reply";
+  }
+  return "unknown";
+}
+
+// ---------------------------------------------------------------------------
+// CommandStream
+
+CommandStream::CommandStream(const Options& options)
+    : options_(options), framer_(CommandFramerLimit(options)) {}
+
+void CommandStream::Reset() {
+  framer_.Reset();
+  framer_.set_max_line(CommandFramerLimit(options_));
+  state_ = State::kCommand;
+  offset_ = 0;
+  auth_left_ = 0;
+  content_error_ = Error{};
+  content_deviations_ = Deviations{};
+}
+
+void CommandStream::Feed(std::string_view chunk, RecordSink sink) {
+  chunk_offset_ = offset_;
+  std::size_t pos = 0;
+  while (pos < chunk.size()) {
+    switch (state_) {
+      case State::kCommand:
+      case State::kAuth: {
+        const LineFramer::Event event = framer_.Next(chunk, chunk_offset_, &pos);
+        if (event.kind == LineFramer::Kind::kLine) {
+          HandleLine(event, sink);
+        } else if (event.kind == LineFramer::Kind::kOverlong) {
+          HandleOverlong(event, sink);
+        }
+        break;
+      }
+      case State::kData:
+        pos = ScanData(chunk, pos, sink);
+        break;
+      case State::kBdat:
+        pos = ScanBdat(chunk, pos, sink);
+        break;
+      case State::kTls:
+        if (!tls_first_seen_) {
+          tls_first_seen_ = true;
+          tls_first_octet_ = static_cast<unsigned char>(chunk[pos]);
+        }
+        pos = chunk.size();
+        break;
+    }
+  }
+  offset_ = chunk_offset_ + chunk.size();
+}
+
+void CommandStream::EnterState(State state, std::uint64_t content_start) {
+  state_ = state;
+  content_start_ = content_start;
+  content_bytes_ = 0;
+  content_error_ = Error{};
+  content_deviations_ = Deviations{};
+  data_line_length_ = 0;
+  phase_ = DataPhase::kLineStart;
+  tls_first_seen_ = false;
+  framer_.set_max_line(state == State::kAuth ? options_.max_auth_line
+                                             : CommandFramerLimit(options_));
+}
+
+void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) {
+  Record record;
+  record.offset = event.start;
+  record.length = event.length;
+  const std::uint64_t end = event.start + event.length;
+
+  if (state_ == State::kAuth) {
+    record.kind = RecordKind::kAuthResponse;
+    const CheckedLine checked = CheckLine(event.line, options_.max_auth_line, options_);
+    Error error = checked.error;
+    if (error.ok()) error = CheckSaslResponse(checked.content);
+    if (!error.ok()) {
+      record.error = Error{error.code, event.start + error.offset};
+      EnterState(State::kCommand, end);  // RFC 4954: the server ends the exchange with 501
+    } else {
+      record.deviations = checked.deviations;
+      record.auth_response = checked.content;
+      if (checked.content == "*" || --auth_left_ <= 0) EnterState(State::kCommand, end);
+    }
+    sink(record);
+    return;
+  }
+
+  record.kind = RecordKind::kCommand;
+  const std::size_t limit =
+      IsAuthLine(event.line) ? options_.max_auth_line : options_.max_command_line;
+  const CheckedLine checked = CheckLine(event.line, limit, options_);
+  if (!checked.ok()) {
+    record.error = Error{checked.error.code, event.start + checked.error.offset};
+    sink(record);
+    return;
+  }
+  const CommandResult result = ParseCommandContent(checked.content, options_);
+  if (!result.ok()) {
+    record.error = Error{result.error.code, event.start + result.error.offset};
+    sink(record);
+    return;
+  }
+  record.command = result.command;
+  record.deviations = checked.deviations;
+  record.deviations.Add(result.deviations);
+  sink(record);
+
+  // The server is assumed to accept every valid command.
+  switch (result.command.verb) {
+    case Verb::kData:
+      EnterState(State::kData, end);
+      break;
+    case Verb::kBdat:
+      EnterState(State::kBdat, end);
+      bdat_left_ = result.command.bdat_size;
+      if (bdat_left_ == 0) EmitContent(end, sink);
+      break;
+    case Verb::kAuth:
+      auth_left_ = SaslResponseCount(result.command);
+      if (auth_left_ > 0) EnterState(State::kAuth, end);
+      break;
+    case Verb::kStartTls:
+      EnterState(State::kTls, end);
+      break;
+    default:
+      break;
+  }
+}
+
+void CommandStream::HandleOverlong(const LineFramer::Event& event, RecordSink sink) {
+  Record record;
+  record.offset = event.start;
+  record.length = event.length;
+  std::size_t limit = options_.max_auth_line;
+  if (state_ == State::kAuth) {
+    record.kind = RecordKind::kAuthResponse;
+    EnterState(State::kCommand, event.start + event.length);
+  } else {
+    record.kind = RecordKind::kCommand;
+    if (!IsAuthLine(event.line)) limit = options_.max_command_line;
+  }
+  record.error = Error{ErrorCode::kLineTooLong, event.start + limit};
+  sink(record);
+}
+
+void CommandStream::DataFault(ErrorCode code, std::uint64_t at) {
+  if (options_.lenient() && (code == ErrorCode::kBareLf || code == ErrorCode::kBareCr)) {
+    content_deviations_.Add(code == ErrorCode::kBareLf ? Deviation::kBareLf : Deviation::kBareCr);
+    return;
+  }
+  // The earliest problem in the content decides the record's error.
+  if (content_error_.ok() || at < content_error_.offset) content_error_ = Error{code, at};
+}
+
+void CommandStream::CountDataOctets(std::uint64_t count, std::uint64_t first_at) {
+  const std::uint64_t limit = options_.max_data_line;
+  if (data_line_length_ <= limit && data_line_length_ + count > limit) {
+    DataFault(ErrorCode::kLineTooLong, first_at + (limit - data_line_length_));
+  }
+  data_line_length_ += count;
+}
+
+std::size_t CommandStream::ScanData(std::string_view chunk, std::size_t pos, RecordSink sink) {
+  const std::size_t n = chunk.size();
+  while (pos < n) {
+    const unsigned char c = static_cast<unsigned char>(chunk[pos]);
+    const std::uint64_t at = chunk_offset_ + pos;
+    switch (phase_) {
+      case DataPhase::kLineStart:
+        if (c == '.') {
+          CountDataOctets(1, at);
+          phase_ = DataPhase::kDot;
+          ++pos;
+          continue;
+        }
+        break;
+      case DataPhase::kDot:
+        if (c == '\r') {
+          CountDataOctets(1, at);
+          phase_ = DataPhase::kDotCr;
+          ++pos;
+          continue;
+        }
+        break;  // the dot was stuffing: dropped; c is ordinary content
+      case DataPhase::kDotCr:
+        if (c == '\n') {
+          ++pos;
+          EmitContent(chunk_offset_ + pos, sink);
+          return pos;
+        }
+        // ".<CR>" without LF: the dot was stuffing, the CR is bare.
+        DataFault(ErrorCode::kBareCr, at - 1);
+        ++content_bytes_;
+        break;
+      case DataPhase::kCr:
+        if (c == '\n') {
+          CountDataOctets(1, at);
+          content_bytes_ += 2;
+          data_line_length_ = 0;
+          phase_ = DataPhase::kLineStart;
+          ++pos;
+          continue;
+        }
+        DataFault(ErrorCode::kBareCr, at - 1);
+        ++content_bytes_;
+        break;
+      case DataPhase::kMid:
+        break;
+    }
+    phase_ = DataPhase::kMid;
+    if (IsDataSpecial(c)) {
+      CountDataOctets(1, at);
+      if (c == '\r') {
+        phase_ = DataPhase::kCr;
+      } else if (c == '\n') {
+        DataFault(ErrorCode::kBareLf, at);
+        ++content_bytes_;
+        data_line_length_ = 0;
+      } else {
+        DataFault(ErrorCode::kBadChar, at);
+        ++content_bytes_;
+      }
+      ++pos;
+      continue;
+    }
+    // The common case: a run of ordinary octets.
+    std::size_t end = pos + 1;
+    while (end < n && !IsDataSpecial(static_cast<unsigned char>(chunk[end])))
+      ++end;
+    CountDataOctets(end - pos, at);
+    content_bytes_ += end - pos;
+    pos = end;
+  }
+  return pos;
+}
+
+std::size_t CommandStream::ScanBdat(std::string_view chunk, std::size_t pos, RecordSink sink) {
+  const std::uint64_t available = chunk.size() - pos;
+  const std::uint64_t take = std::min(bdat_left_, available);
+  bdat_left_ -= take;
+  content_bytes_ += take;
+  pos += static_cast<std::size_t>(take);
+  if (bdat_left_ == 0) EmitContent(chunk_offset_ + pos, sink);
+  return pos;
+}
+
+void CommandStream::EmitContent(std::uint64_t end, RecordSink sink) {
+  Record record;
+  record.kind = RecordKind::kData;
+  record.offset = content_start_;
+  record.length = end - content_start_;
+  record.data_bytes = content_bytes_;
+  record.error = content_error_;
+  record.deviations = content_deviations_;
+  EnterState(State::kCommand, end);
+  sink(record);
+}
+
+void CommandStream::Finish(RecordSink sink) {
+  Record record;
+  record.error = Error{ErrorCode::kIncomplete, offset_};
+  switch (state_) {
+    case State::kCommand:
+    case State::kAuth:
+      if (framer_.in_line()) {
+        record.kind = state_ == State::kAuth ? RecordKind::kAuthResponse : RecordKind::kCommand;
+        record.offset = framer_.line_start();
+        record.length = framer_.partial_length();
+        sink(record);
+      }
+      break;
+    case State::kData:
+    case State::kBdat:
+      record.kind = RecordKind::kData;
+      record.offset = content_start_;
+      record.length = offset_ - content_start_;
+      record.data_bytes = content_bytes_;
+      record.deviations = content_deviations_;
+      sink(record);
+      break;
+    case State::kTls:
+      record.kind = RecordKind::kTls;
+      record.offset = content_start_;
+      record.length = offset_ - content_start_;
+      record.error = Error{};
+      if (record.length > 0 && tls_first_octet_ != 0x16) {
+        record.error = Error{ErrorCode::kStarttlsInjection, content_start_};
+      }
+      sink(record);
+      break;
+  }
+  Reset();
+}
+
+// ---------------------------------------------------------------------------
+// ReplyStream
+
+ReplyStream::ReplyStream(const Options& options, ReplyMode mode)
+    : options_(options), mode_(mode), framer_(options.max_reply_line), assembler_(options_) {}
+
+void ReplyStream::EndReply() {
+  in_reply_ = false;
+  buffered_ = false;
+  buffer_.clear();
+  assembler_.Reset();
+}
+
+void ReplyStream::Fail(std::uint64_t end, Error error, RecordSink sink) {
+  Record record;
+  record.kind = RecordKind::kReply;
+  record.offset = reply_start_;
+  record.length = end - reply_start_;
+  record.error = error;
+  EndReply();
+  sink(record);
+}
+
+void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
+  Record record;
+  record.kind = RecordKind::kReply;
+  record.offset = reply_start_;
+  record.length = raw.size();
+  record.reply = ReplyFromValidated(raw, assembler_.code(), assembler_.line_count());
+  record.deviations = assembler_.deviations();
+  if (mode_ == ReplyMode::kEhlo && record.reply.code == 250) {
+    const EhloResult ehlo = InterpretEhlo(record.reply, options_);
+    if (!ehlo.ok()) {
+      record.error = Error{ehlo.error.code, reply_start_ + ehlo.error.offset};
+      record.deviations = Deviations{};
+      record.reply = Reply{};
+    } else {
+      record.is_ehlo = true;
+      record.ehlo = ehlo.ehlo;
+      record.deviations.Add(ehlo.deviations);
+    }
+  }
+  sink(record);
+  EndReply();
+}
+
+void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
+  const std::uint64_t chunk_offset = offset_;
+  std::size_t pos = 0;
+  std::size_t begin = 0;  // where the current reply starts in `chunk`, when !buffered_
+  while (pos < chunk.size()) {
+    const std::size_t line_pos = pos;
+    const LineFramer::Event event = framer_.Next(chunk, chunk_offset, &pos);
+    if (event.kind == LineFramer::Kind::kNeedMore) break;
+    const bool in_chunk = event.start >= chunk_offset;
+    if (!in_reply_) {
+      in_reply_ = true;
+      reply_start_ = event.start;
+      begin = line_pos;
+      buffered_ = !in_chunk;
+    }
+    const std::uint64_t end = event.start + event.length;
+    if (event.kind == LineFramer::Kind::kOverlong) {
+      Fail(end, Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line}, sink);
+      continue;
+    }
+    if (buffered_) buffer_.append(event.line);
+    const CheckedLine checked = CheckLine(event.line, options_.max_reply_line, options_);
+    ReplyAssembler::Step step;
+    if (!checked.ok()) {
+      step = assembler_.Fail(Error{checked.error.code, event.start + checked.error.offset});
+    } else {
+      assembler_.AddDeviations(checked.deviations);
+      step = assembler_.AddLine(checked.content, event.start);
+    }
+    if (step == ReplyAssembler::Step::kFailed) {
+      Fail(end, assembler_.error(), sink);
+    } else if (step == ReplyAssembler::Step::kDone) {
+      Complete(buffered_ ? std::string_view(buffer_) : chunk.substr(begin, pos - begin), sink);
+    }
+  }
+  // Keep the complete lines of an unfinished reply: the chunk goes away.
+  if (in_reply_ && !buffered_) {
+    const std::size_t complete_end =
+        framer_.in_line() ? static_cast<std::size_t>(framer_.line_start() - chunk_offset)
+                          : chunk.size();
+    buffer_.assign(chunk.substr(begin, complete_end - begin));
+    buffered_ = true;
+  }
+  offset_ = chunk_offset + chunk.size();
+}
+
+void ReplyStream::Finish(RecordSink sink) {
+  if (in_reply_ || framer_.in_line()) {
+    if (!in_reply_) reply_start_ = framer_.line_start();
+    Fail(offset_, Error{ErrorCode::kIncomplete, offset_}, sink);
+  }
+  framer_.Reset();
+  EndReply();
+  offset_ = 0;
+}
+
+}  // namespace smtp
