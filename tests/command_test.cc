@@ -1,0 +1,700 @@
+// Tests for smtp/command.h: every command and every ABNF rule of SPEC section
+// 1 that a command line uses, with the error code and offset of each failure
+// and the parsed fields of each success.
+#include "smtp/command.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace smtp {
+namespace {
+
+using testing_util::DeviationNames;
+using testing_util::DeviationSet;
+using testing_util::Escape;
+using testing_util::LenientOptions;
+using testing_util::RenderCommand;
+using testing_util::RenderParams;
+using testing_util::Repeat;
+using testing_util::StrictOptions;
+using testing_util::Utf8Options;
+
+using E = ErrorCode;
+using D = Deviation;
+
+struct Row {
+  std::string content;  // the line without its CRLF
+  Options options;
+  ErrorCode code;
+  std::size_t offset;  // when not ok
+  std::string fields;  // RenderCommand when ok
+  Deviations deviations;
+};
+
+Row Ok(std::string content, std::string fields) {
+  return {std::move(content), StrictOptions(), E::kOk, 0, std::move(fields), {}};
+}
+Row Err(std::string content, ErrorCode code, std::size_t offset) {
+  return {std::move(content), StrictOptions(), code, offset, "", {}};
+}
+Row LenientOk(std::string content, std::string fields, Deviations deviations) {
+  return {std::move(content), LenientOptions(), E::kOk, 0, std::move(fields), deviations};
+}
+Row LenientErr(std::string content, ErrorCode code, std::size_t offset) {
+  return {std::move(content), LenientOptions(), code, offset, "", {}};
+}
+Row Utf8Ok(std::string content, std::string fields) {
+  return {std::move(content), Utf8Options(), E::kOk, 0, std::move(fields), {}};
+}
+Row Utf8Err(std::string content, ErrorCode code, std::size_t offset) {
+  return {std::move(content), Utf8Options(), code, offset, "", {}};
+}
+
+void RunRows(const std::vector<Row>& rows) {
+  for (const Row& row : rows) {
+    const std::string line = row.content + "\r\n";
+    SCOPED_TRACE(Escape(line) + (row.options.lenient() ? " [lenient]" : " [strict]") +
+                 (row.options.utf8 ? " [utf8]" : ""));
+    const CommandResult result = ParseCommand(line, row.options);
+    EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
+    if (row.code != E::kOk) {
+      EXPECT_EQ(result.error.offset, row.offset);
+      continue;
+    }
+    EXPECT_EQ(RenderCommand(result.command), row.fields);
+    EXPECT_EQ(DeviationNames(result.deviations), DeviationNames(row.deviations));
+    // The content entry point gives the same result.
+    const CommandResult content = ParseCommandContent(row.content, row.options);
+    EXPECT_EQ(content.error, result.error);
+    EXPECT_EQ(RenderCommand(content.command), row.fields);
+  }
+}
+
+// Domain of `labels` labels of the given lengths, joined by dots.
+std::string Domain(std::initializer_list<std::size_t> lengths, char fill = 'a') {
+  std::string out;
+  for (std::size_t n : lengths) {
+    if (!out.empty()) out += ".";
+    out += Repeat(fill, n);
+  }
+  return out;
+}
+
+TEST(DomainTest, Table) {
+  const std::string label63 = Repeat('a', 63);
+  const std::string d255 = Domain({63, 63, 63, 63});  // 255 octets
+  const std::string d256 = Domain({63, 63, 63, 61, 2});
+  ASSERT_EQ(d255.size(), 255u);
+  ASSERT_EQ(d256.size(), 256u);
+  RunRows({
+      Ok("EHLO a", "verb=EHLO domain:a"),
+      Ok("EHLO client.example.com", "verb=EHLO domain:client.example.com"),
+      Ok("EHLO Client.EXAMPLE.com", "verb=EHLO domain:Client.EXAMPLE.com"),
+      Ok("ehlo x", "verb=EHLO domain:x"),
+      Ok("EHLO 1.2.3.4", "verb=EHLO domain:1.2.3.4"),
+      Ok("EHLO 9a-b.x-1", "verb=EHLO domain:9a-b.x-1"),
+      Ok("EHLO xn--bcher-kva.example", "verb=EHLO domain:xn--bcher-kva.example"),
+      Ok("EHLO a--b.example", "verb=EHLO domain:a--b.example"),
+      Ok("EHLO msg-crlf.eml", "verb=EHLO domain:msg-crlf.eml"),
+      Err("EHLO msg_crlf.eml", E::kBadDomain, 8),
+      // Label length 63 / 64: the error is at the 64th octet.
+      Ok("EHLO " + label63 + ".example", "verb=EHLO domain:" + label63 + ".example"),
+      Err("EHLO " + label63 + "a.example", E::kBadDomain, 5 + 63),
+      Err("EHLO x." + label63 + "a", E::kBadDomain, 7 + 63),
+      // Whole domain 255 / 256: the error is at the 256th octet.
+      Ok("EHLO " + d255, "verb=EHLO domain:" + d255),
+      Err("EHLO " + d256, E::kBadDomain, 5 + 255),
+      // Empty labels and a trailing dot.
+      Err("EHLO .a", E::kBadDomain, 5),
+      Err("EHLO a..b", E::kBadDomain, 7),
+      Err("EHLO a.b.", E::kBadDomain, 8),
+      Err("EHLO a.", E::kBadDomain, 6),
+      // Hyphens: Let-dig at both ends of a label.
+      Err("EHLO -a.example", E::kBadDomain, 5),
+      Err("EHLO a.-b", E::kBadDomain, 7),
+      Err("EHLO a-.example", E::kBadDomain, 6),
+      Err("EHLO a.b-", E::kBadDomain, 8),
+      // Other octets.
+      Err("EHLO bad_domain!!", E::kBadDomain, 8),
+      Err("EHLO a!b", E::kBadDomain, 6),
+      Err("EHLO a/b", E::kBadDomain, 6),
+      // HELO takes a Domain only.
+      Ok("HELO client.example.com", "verb=HELO domain:client.example.com"),
+      Ok("helo x", "verb=HELO domain:x"),
+      Err("HELO a..b", E::kBadDomain, 7),
+      Err("HELO [192.0.2.1]", E::kBadDomain, 5),
+      Err("HELO [IPv6:::1]", E::kBadDomain, 5),
+      LenientOk("HELO [192.0.2.1]", "verb=HELO ipv4:192.0.2.1",
+                DeviationSet({D::kHeloAddressLiteral})),
+      LenientOk("HELO [IPv6:::1]", "verb=HELO ipv6:::1", DeviationSet({D::kHeloAddressLiteral})),
+      // A missing argument is a syntax error at the line end.
+      Err("EHLO", E::kSyntax, 4),
+      Err("HELO", E::kSyntax, 4),
+      // UTF-8 domains (RFC 6531) only with the option.
+      Err("EHLO b\xc3\xbc" "cher.example", E::kBadChar, 6),
+      Utf8Ok("EHLO b\xc3\xbc" "cher.example", "verb=EHLO domain:b\xc3\xbc" "cher.example"),
+      Utf8Err("EHLO b\xc3(cher.example", E::kBadChar, 6),
+  });
+}
+
+TEST(AddressLiteralTest, Ipv4) {
+  RunRows({
+      Ok("EHLO [192.0.2.1]", "verb=EHLO ipv4:192.0.2.1"),
+      Ok("EHLO [0.0.0.0]", "verb=EHLO ipv4:0.0.0.0"),
+      Ok("EHLO [255.255.255.255]", "verb=EHLO ipv4:255.255.255.255"),
+      Ok("EHLO [127.0.0.1]", "verb=EHLO ipv4:127.0.0.1"),
+      Ok("EHLO [01.002.3.4]", "verb=EHLO ipv4:01.002.3.4"),
+      // An invalid address is reported at the start of the literal's
+      // content: Snum is 0-255, four parts.
+      Err("EHLO [256.0.0.1]", E::kBadAddressLiteral, 6),
+      Err("EHLO [1.2.3.256]", E::kBadAddressLiteral, 6),
+      Err("EHLO [1.2.300.4]", E::kBadAddressLiteral, 6),
+      Err("EHLO [1.2.3]", E::kBadAddressLiteral, 6),
+      Err("EHLO [1.2.3.4.5]", E::kBadAddressLiteral, 6),
+      Err("EHLO [1..3.4]", E::kBadAddressLiteral, 6),
+      // A literal that is not closed: at the first octet that cannot be in it.
+      Err("EHLO [192.0.2.1", E::kBadAddressLiteral, 15),
+      Err("EHLO []", E::kBadAddressLiteral, 6),
+      Err("EHLO [1.2.3.4 ]", E::kBadAddressLiteral, 13),
+  });
+}
+
+TEST(AddressLiteralTest, Ipv6AllFourForms) {
+  RunRows({
+      // IPv6-full
+      Ok("EHLO [IPv6:2001:db8:0:0:0:0:0:1]", "verb=EHLO ipv6:2001:db8:0:0:0:0:0:1"),
+      Ok("EHLO [IPv6:FFFF:ffff:1:22:333:4444:0:0]", "verb=EHLO ipv6:FFFF:ffff:1:22:333:4444:0:0"),
+      // IPv6-comp
+      Ok("EHLO [IPv6:2001:db8::1]", "verb=EHLO ipv6:2001:db8::1"),
+      Ok("EHLO [IPv6:::1]", "verb=EHLO ipv6:::1"),
+      Ok("EHLO [IPv6:::]", "verb=EHLO ipv6:::"),
+      Ok("EHLO [IPv6:1::]", "verb=EHLO ipv6:1::"),
+      Ok("EHLO [IPv6:1:2:3:4:5:6::]", "verb=EHLO ipv6:1:2:3:4:5:6::"),
+      Ok("EHLO [IPv6:1:2:3::4:5:6]", "verb=EHLO ipv6:1:2:3::4:5:6"),
+      // IPv6v4-full
+      Ok("EHLO [IPv6:0:0:0:0:0:ffff:192.0.2.1]", "verb=EHLO ipv6:0:0:0:0:0:ffff:192.0.2.1"),
+      // IPv6v4-comp
+      Ok("EHLO [IPv6:::ffff:192.0.2.1]", "verb=EHLO ipv6:::ffff:192.0.2.1"),
+      Ok("EHLO [IPv6:::192.0.2.1]", "verb=EHLO ipv6:::192.0.2.1"),
+      Ok("EHLO [IPv6:1:2:3:4::192.0.2.1]", "verb=EHLO ipv6:1:2:3:4::192.0.2.1"),
+      // The tag matches without regard to case.
+      Ok("EHLO [ipv6:::1]", "verb=EHLO ipv6:::1"),
+      Ok("EHLO [IPV6:::1]", "verb=EHLO ipv6:::1"),
+      // Invalid addresses are reported at the start of the address (after
+      // the tag). Too many groups: 9 in the full form, more than 6 beside "::".
+      Err("EHLO [IPv6:1:2:3:4:5:6:7:8:9]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:1:2:3:4:5:6:7]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:1:2:3:4:5:6::7]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:1::2:3:4:5:6:7]", E::kBadAddressLiteral, 11),
+      // Two "::", a 5-digit group, a non-hex digit, a bad IPv4 tail.
+      Err("EHLO [IPv6:1::2::3]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:12345::1]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:g::1]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:::ffff:192.0.2.256]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:1:2]", E::kBadAddressLiteral, 11),
+      Err("EHLO [IPv6:]", E::kBadAddressLiteral, 11),
+      // The IPv6 tag is reserved: an IPv4 address under it is not a
+      // general literal.
+      Err("EHLO [IPv6:192.0.2.1]", E::kBadAddressLiteral, 11),
+      Err("EHLO [ipv6:zzz]", E::kBadAddressLiteral, 11),
+  });
+}
+
+TEST(AddressLiteralTest, GeneralLiteral) {
+  RunRows({
+      Ok("EHLO [x-tag:content]", "verb=EHLO general:x-tag:content"),
+      Ok("EHLO [Tag9:a!~Z^]", "verb=EHLO general:Tag9:a!~Z^"),
+      Ok("EHLO [IPv7:whatever]", "verb=EHLO general:IPv7:whatever"),
+      Ok("EHLO [IPv6x:abc]", "verb=EHLO general:IPv6x:abc"),
+      // dcontent is %d33-90 / %d94-126: no '[', '\', ']', SP. Reported at the
+      // first octet that cannot be in the literal, or at the content start.
+      Err("EHLO [tag:a[b]", E::kBadAddressLiteral, 11),
+      Err("EHLO [tag:a\\b]", E::kBadAddressLiteral, 11),
+      Err("EHLO [tag:a b]", E::kBadAddressLiteral, 10),
+      Err("EHLO [tag:]", E::kBadAddressLiteral, 10),
+      // The tag is an Ldh-str: it ends in a letter or digit.
+      Err("EHLO [tag-:x]", E::kBadAddressLiteral, 6),
+      Err("EHLO [ta_g:x]", E::kBadAddressLiteral, 6),
+  });
+}
+
+TEST(PathTest, Table) {
+  const std::string local64 = Repeat('l', 64);
+  const std::string d189 = Domain({63, 63, 61});  // 64 + 1 + 189 = 254 octets of mailbox
+  const std::string d190 = Domain({63, 63, 62});
+  ASSERT_EQ(d189.size(), 189u);
+  RunRows({
+      Ok("MAIL FROM:<user@example.com>", "verb=MAIL path=<user@example.com> params=[]"),
+      Ok("mail from:<a@b>", "verb=MAIL path=<a@b> params=[]"),
+      Ok("MAIL From:<a@b>", "verb=MAIL path=<a@b> params=[]"),
+      Ok("MAIL FROM:<>", "verb=MAIL path=<> params=[]"),
+      Ok("MAIL FROM:<a.b.c@x.example>", "verb=MAIL path=<a.b.c@x.example> params=[]"),
+      Ok("MAIL FROM:<!#$%&'*+-/=?^_`{|}~@x>", "verb=MAIL path=<!#$%&'*+-/=?^_`{|}~@x> params=[]"),
+      Ok("MAIL FROM:<a@[192.0.2.1]>", "verb=MAIL path=<a@[192.0.2.1]> params=[]"),
+      Ok("MAIL FROM:<a@[IPv6:::1]>", "verb=MAIL path=<a@[IPv6:::1]> params=[]"),
+      // The source route is accepted and dropped.
+      Ok("MAIL FROM:<@relay.example:user@example.com>",
+         "verb=MAIL path=<user@example.com> params=[]"),
+      Ok("RCPT TO:<@r1.example,@r2.example:user@example.com>",
+         "verb=RCPT path=<user@example.com> params=[]"),
+      Err("MAIL FROM:<@relay.example user@example.com>", E::kBadPath, 25),
+      Err("MAIL FROM:<@:user@example.com>", E::kBadDomain, 12),
+      // Quoted local parts.
+      Ok("MAIL FROM:<\"john doe\"@example.com>",
+         "verb=MAIL path=<\"john doe\"@example.com> params=[]"),
+      Ok("MAIL FROM:<\"a\\\"b\\\\c\"@x>", "verb=MAIL path=<\"a\\\\\"b\\\\\\\\c\"@x> params=[]"),
+      Ok("MAIL FROM:<\"\"@x>", "verb=MAIL path=<\"\"@x> params=[]"),
+      Err("MAIL FROM:<\"abc@x>", E::kBadPath, 18),
+      Err("MAIL FROM:<\"a\"b@x>", E::kBadPath, 14),
+      // Local part 64 / 65: the error at the 65th octet.
+      Ok("MAIL FROM:<" + local64 + "@x>", "verb=MAIL path=<" + local64 + "@x> params=[]"),
+      Err("MAIL FROM:<" + local64 + "l@x>", E::kBadPath, 11 + 64),
+      // Path 256 / 257 octets, angle brackets included (RFC 5321 4.5.3.1.3).
+      Ok("MAIL FROM:<" + local64 + "@" + d189 + ">",
+         "verb=MAIL path=<" + local64 + "@" + d189 + "> params=[]"),
+      Err("MAIL FROM:<" + local64 + "@" + d190 + ">", E::kBadPath, 10 + 256),
+      Ok("RCPT TO:<" + local64 + "@" + d189 + ">",
+         "verb=RCPT path=<" + local64 + "@" + d189 + "> params=[]"),
+      Err("RCPT TO:<" + local64 + "@" + d190 + ">", E::kBadPath, 8 + 256),
+      // Dot-string rules.
+      Err("MAIL FROM:<.a@x>", E::kBadPath, 11),
+      Err("MAIL FROM:<a.@x>", E::kBadPath, 13),
+      Err("MAIL FROM:<a..b@x>", E::kBadPath, 13),
+      Err("MAIL FROM:<a b@x>", E::kBadPath, 12),
+      Err("MAIL FROM:<;cmd;>", E::kBadPath, 11),
+      Err("MAIL FROM:<a;b@x>", E::kBadPath, 12),
+      Err("MAIL FROM:<a@b;rm -rf>", E::kBadPath, 14),
+      // Brackets and the domain.
+      Err("MAIL FROM:a@b", E::kBadPath, 10),
+      Err("MAIL FROM:sender@example.com", E::kBadPath, 10),
+      Err("MAIL FROM:<a@b", E::kBadPath, 14),
+      Err("MAIL FROM:<user>", E::kBadPath, 15),
+      Err("MAIL FROM:<a@>", E::kBadDomain, 13),
+      Err("MAIL FROM:<a@b..c>", E::kBadDomain, 15),
+      Err("MAIL FROM:<a@[300.1.1.1]>", E::kBadAddressLiteral, 14),
+      Err("RCPT TO:root@localhost", E::kBadPath, 8),
+      // Postmaster needs no domain, on RCPT only, any case.
+      Ok("RCPT TO:<Postmaster>", "verb=RCPT path=<Postmaster> params=[]"),
+      Ok("RCPT TO:<postMASTER>", "verb=RCPT path=<postMASTER> params=[]"),
+      Ok("rcpt to:<postmaster>", "verb=RCPT path=<postmaster> params=[]"),
+      Ok("RCPT TO:<Postmaster@example.com>", "verb=RCPT path=<Postmaster@example.com> params=[]"),
+      Err("MAIL FROM:<Postmaster>", E::kBadPath, 21),
+      Err("RCPT TO:<Postmasters>", E::kBadPath, 20),
+      // RCPT TO:<> is an error; MAIL FROM:<> is the null path.
+      Err("RCPT TO:<>", E::kBadPath, 9),
+      // FROM: / TO: keywords.
+      Err("MAIL FROM <sender@example.com>", E::kSyntax, 5),
+      Err("MAIL TO:<a@b>", E::kSyntax, 5),
+      Err("RCPT FROM:<a@b>", E::kSyntax, 5),
+      Err("MAIL", E::kSyntax, 4),
+      Err("RCPT", E::kSyntax, 4),
+      // SP after the colon.
+      Err("MAIL FROM: <a@b>", E::kSyntax, 10),
+      Err("RCPT TO: <root@localhost>", E::kSyntax, 8),
+      LenientOk("MAIL FROM: <a@b>", "verb=MAIL path=<a@b> params=[]",
+                DeviationSet({D::kSpaceAfterColon})),
+      LenientOk("RCPT TO: <root@localhost>", "verb=RCPT path=<root@localhost> params=[]",
+                DeviationSet({D::kSpaceAfterColon})),
+      // UTF-8 local parts only with the option.
+      Err("MAIL FROM:<j\xc3\xbcrgen@example.com>", E::kBadChar, 12),
+      Utf8Ok("MAIL FROM:<j\xc3\xbcrgen@example.com> SMTPUTF8",
+             "verb=MAIL path=<j\\xc3\\xbcrgen@example.com> params=[SMTPUTF8]"),
+      Utf8Ok("RCPT TO:<\"\xc3\xa9 x\"@b\xc3\xbc" "cher.example>",
+             "verb=RCPT path=<\"\\xc3\\xa9 x\"@b\\xc3\\xbccher.example> params=[]"),
+  });
+}
+
+TEST(ParamTest, MailParameters) {
+  const std::string p = "MAIL FROM:<a@b> ";  // the first keyword is at 16
+  const std::string envid100 = Repeat('e', 100);
+  RunRows({
+      // SIZE (RFC 1870): 1*20DIGIT, within 64 bits.
+      Ok(p + "SIZE=0", "verb=MAIL path=<a@b> params=[SIZE=0]"),
+      Ok(p + "size=1000", "verb=MAIL path=<a@b> params=[size=1000]"),
+      Ok(p + "SIZE=18446744073709551615", "verb=MAIL path=<a@b> params=[SIZE=18446744073709551615]"),
+      Err(p + "SIZE=18446744073709551616", E::kBadParam, 16),
+      Err(p + "SIZE=99999999999999999999", E::kBadParam, 16),
+      Err(p + "SIZE=000000000000000000001", E::kBadParam, 16),
+      Err(p + "SIZE=", E::kBadParam, 16),
+      Err(p + "SIZE", E::kBadParam, 16),
+      Err(p + "SIZE=12a", E::kBadParam, 16),
+      Err(p + "SIZE=-1", E::kBadParam, 16),
+      // BODY (RFC 6152, RFC 3030).
+      Ok(p + "BODY=7BIT", "verb=MAIL path=<a@b> params=[BODY=7BIT]"),
+      Ok(p + "BODY=8BITMIME", "verb=MAIL path=<a@b> params=[BODY=8BITMIME]"),
+      Ok(p + "BODY=BINARYMIME", "verb=MAIL path=<a@b> params=[BODY=BINARYMIME]"),
+      Ok(p + "body=8bitmime", "verb=MAIL path=<a@b> params=[body=8bitmime]"),
+      Err(p + "BODY=9BIT", E::kBadParam, 16),
+      Err(p + "BODY", E::kBadParam, 16),
+      // SMTPUTF8 and REQUIRETLS take no value.
+      Ok(p + "SMTPUTF8", "verb=MAIL path=<a@b> params=[SMTPUTF8]"),
+      Err(p + "SMTPUTF8=YES", E::kBadParam, 16),
+      Ok(p + "REQUIRETLS", "verb=MAIL path=<a@b> params=[REQUIRETLS]"),
+      Err(p + "REQUIRETLS=1", E::kBadParam, 16),
+      // RET / ENVID (RFC 3461).
+      Ok(p + "RET=FULL", "verb=MAIL path=<a@b> params=[RET=FULL]"),
+      Ok(p + "RET=HDRS ENVID=rw-envid-1", "verb=MAIL path=<a@b> params=[RET=HDRS ENVID=rw-envid-1]"),
+      Err(p + "RET=ALL", E::kBadParam, 16),
+      Err(p + "RET", E::kBadParam, 16),
+      Ok(p + "ENVID=a+2Bb", "verb=MAIL path=<a@b> params=[ENVID=a+2Bb]"),
+      Ok(p + "ENVID=" + envid100, "verb=MAIL path=<a@b> params=[ENVID=" + envid100 + "]"),
+      Err(p + "ENVID=" + envid100 + "e", E::kBadParam, 16),
+      Err(p + "ENVID=a+2bb", E::kBadParam, 16),
+      Err(p + "ENVID=a+2", E::kBadParam, 16),
+      // AUTH (RFC 4954): xtext or <>.
+      Ok(p + "AUTH=<>", "verb=MAIL path=<a@b> params=[AUTH=<>]"),
+      Ok(p + "AUTH=user+40example.com", "verb=MAIL path=<a@b> params=[AUTH=user+40example.com]"),
+      Err(p + "AUTH=a+4", E::kBadParam, 16),
+      // Everything together, in order.
+      Ok(p + "SIZE=253 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=x AUTH=<> REQUIRETLS",
+         "verb=MAIL path=<a@b> params=[SIZE=253 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=x AUTH=<> "
+         "REQUIRETLS]"),
+      // RCPT parameters on MAIL, twice the same keyword.
+      Err(p + "NOTIFY=NEVER", E::kBadParam, 16),
+      Err(p + "ORCPT=rfc822;a@b", E::kBadParam, 16),
+      Err(p + "SIZE=1 SIZE=2", E::kBadParam, 23),
+      Err(p + "SIZE=1 size=2", E::kBadParam, 23),
+      Err(p + "BODY=7BIT SMTPUTF8 SMTPUTF8", E::kBadParam, 35),
+      // Unknown keywords follow the generic esmtp-param rule.
+      Ok(p + "FOO=BAR X-Y Z9=a:b", "verb=MAIL path=<a@b> params=[FOO=BAR X-Y Z9=a:b]"),
+      Err(p + "FOO=", E::kBadParam, 16),
+      Err(p + "FOO=a=b", E::kBadParam, 16),
+      Err(p + "-FOO", E::kBadParam, 16),
+      Err(p + "F_O=1", E::kBadParam, 16),
+      // Spacing between parameters.
+      Err(p + "SIZE=1  BODY=7BIT", E::kSyntax, 23),
+      Err("MAIL FROM:<a@b>  SIZE=1", E::kSyntax, 16),
+      LenientOk("MAIL FROM:<a@b>  SIZE=1", "verb=MAIL path=<a@b> params=[SIZE=1]",
+                DeviationSet({D::kExtraSpace})),
+      Err(p + "SIZE=1 ", E::kSyntax, 22),
+      LenientOk(p + "SIZE=1 ", "verb=MAIL path=<a@b> params=[SIZE=1]",
+                DeviationSet({D::kTrailingSpace})),
+      // Lenient does not relax the parameters themselves.
+      LenientErr(p + "SIZE=x", E::kBadParam, 16),
+  });
+}
+
+TEST(ParamTest, RcptParameters) {
+  const std::string p = "RCPT TO:<a@b> ";  // the first keyword is at 14
+  Options long_lines = StrictOptions();
+  long_lines.max_command_line = 1024;
+  const std::string orcpt500 = "rfc822;" + Repeat('o', 493);
+  RunRows({
+      Ok(p + "NOTIFY=NEVER", "verb=RCPT path=<a@b> params=[NOTIFY=NEVER]"),
+      Ok(p + "NOTIFY=SUCCESS", "verb=RCPT path=<a@b> params=[NOTIFY=SUCCESS]"),
+      Ok(p + "NOTIFY=SUCCESS,FAILURE,DELAY",
+         "verb=RCPT path=<a@b> params=[NOTIFY=SUCCESS,FAILURE,DELAY]"),
+      Ok(p + "notify=delay,failure", "verb=RCPT path=<a@b> params=[notify=delay,failure]"),
+      Err(p + "NOTIFY=NEVER,SUCCESS", E::kBadParam, 14),
+      Err(p + "NOTIFY=SUCCESS,NEVER", E::kBadParam, 14),
+      Err(p + "NOTIFY=SUCCESS,SUCCESS", E::kBadParam, 14),
+      Err(p + "NOTIFY=BOGUS", E::kBadParam, 14),
+      Err(p + "NOTIFY=SUCCESS,", E::kBadParam, 14),
+      Err(p + "NOTIFY", E::kBadParam, 14),
+      Ok(p + "ORCPT=rfc822;root@localhost", "verb=RCPT path=<a@b> params=[ORCPT=rfc822;root@localhost]"),
+      Ok(p + "ORCPT=rfc822;a+2Bb+40c", "verb=RCPT path=<a@b> params=[ORCPT=rfc822;a+2Bb+40c]"),
+      Err(p + "ORCPT=root@localhost", E::kBadParam, 14),
+      Err(p + "ORCPT=;a@b", E::kBadParam, 14),
+      Err(p + "ORCPT=rfc822;a+zz", E::kBadParam, 14),
+      Ok(p + "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;root@localhost",
+         "verb=RCPT path=<a@b> params=[NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;root@localhost]"),
+      {p + "ORCPT=" + orcpt500, long_lines, E::kOk, 0,
+       "verb=RCPT path=<a@b> params=[ORCPT=" + orcpt500 + "]", {}},
+      {p + "ORCPT=" + orcpt500 + "o", long_lines, E::kBadParam, 14, "", {}},
+      // MAIL parameters on RCPT; duplicates.
+      Err(p + "SIZE=1", E::kBadParam, 14),
+      Err(p + "BODY=8BITMIME", E::kBadParam, 14),
+      Err(p + "RET=FULL", E::kBadParam, 14),
+      Err(p + "ENVID=x", E::kBadParam, 14),
+      Err(p + "SMTPUTF8", E::kBadParam, 14),
+      Err(p + "NOTIFY=NEVER NOTIFY=NEVER", E::kBadParam, 27),
+      Ok(p + "X-FOO=1", "verb=RCPT path=<a@b> params=[X-FOO=1]"),
+      Ok("RCPT TO:<Postmaster> NOTIFY=NEVER", "verb=RCPT path=<Postmaster> params=[NOTIFY=NEVER]"),
+  });
+}
+
+TEST(CommandTest, EveryVerb) {
+  RunRows({
+      Ok("DATA", "verb=DATA"),
+      Ok("data", "verb=DATA"),
+      Err("DATA x", E::kSyntax, 4),
+      Ok("RSET", "verb=RSET"),
+      Err("RSET x", E::kSyntax, 4),
+      Ok("QUIT", "verb=QUIT"),
+      Ok("Quit", "verb=QUIT"),
+      Err("QUIT now", E::kSyntax, 4),
+      Ok("STARTTLS", "verb=STARTTLS"),
+      Ok("starttls", "verb=STARTTLS"),
+      Err("STARTTLS x", E::kSyntax, 8),
+      // VRFY / EXPN: String [SP "SMTPUTF8"]; the argument is everything after SP.
+      Ok("VRFY root", "verb=VRFY arg=root"),
+      Ok("VRFY \"John Doe\"", "verb=VRFY arg=\"John Doe\""),
+      Ok("VRFY root SMTPUTF8", "verb=VRFY arg=root SMTPUTF8"),
+      Ok("EXPN staff SMTPUTF8", "verb=EXPN arg=staff SMTPUTF8"),
+      Ok("EXPN root", "verb=EXPN arg=root"),
+      Err("VRFY", E::kSyntax, 4),
+      Err("EXPN", E::kSyntax, 4),
+      Err("VRFY root other", E::kSyntax, 10),
+      // HELP / NOOP: [SP String].
+      Ok("HELP", "verb=HELP"),
+      Ok("HELP MAIL", "verb=HELP arg=MAIL"),
+      Ok("NOOP", "verb=NOOP"),
+      Ok("noop", "verb=NOOP"),
+      Ok("NOOP x", "verb=NOOP arg=x"),
+      Ok("NOOP \"hello world\"", "verb=NOOP arg=\"hello world\""),
+      Err("NOOP hello world", E::kSyntax, 10),
+      Err("HELP a b", E::kSyntax, 6),
+      // Unknown verbs, at the token's start.
+      Err("FOO", E::kUnknownCommand, 0),
+      Err("FOO bar", E::kUnknownCommand, 0),
+      Err("NOOPx", E::kUnknownCommand, 0),
+      Err("ETRN localhost", E::kUnknownCommand, 0),
+      Err("TURN", E::kUnknownCommand, 0),
+      Err("XCLIENT ADDR=192.0.2.1", E::kUnknownCommand, 0),
+      Err("PROXY TCP4 192.0.2.1 127.0.0.1 40000 2587", E::kUnknownCommand, 0),
+      Err("MAILFROM:<a@b>", E::kUnknownCommand, 0),
+      Err("", E::kSyntax, 0),
+      // Spacing.
+      Err("EHLO  example.com", E::kSyntax, 5),
+      LenientOk("EHLO  example.com", "verb=EHLO domain:example.com", DeviationSet({D::kExtraSpace})),
+      Err("EHLO example.com ", E::kSyntax, 16),
+      Err("EHLO example.com\t", E::kSyntax, 16),
+      LenientOk("EHLO example.com ", "verb=EHLO domain:example.com",
+                DeviationSet({D::kTrailingSpace})),
+      LenientOk("EHLO example.com\t", "verb=EHLO domain:example.com",
+                DeviationSet({D::kTrailingSpace})),
+      Err("NOOP ", E::kSyntax, 4),
+      LenientOk("NOOP ", "verb=NOOP", DeviationSet({D::kTrailingSpace})),
+      Err("RSET ", E::kSyntax, 4),
+      LenientOk("RSET ", "verb=RSET", DeviationSet({D::kTrailingSpace})),
+      Err("MAIL FROM:<sender@example.com> ", E::kSyntax, 30),
+      LenientOk("MAIL FROM:<sender@example.com> ", "verb=MAIL path=<sender@example.com> params=[]",
+                DeviationSet({D::kTrailingSpace})),
+      Err("MAIL  FROM:<a@b>", E::kSyntax, 5),
+      LenientOk("MAIL  FROM:<a@b>", "verb=MAIL path=<a@b> params=[]",
+                DeviationSet({D::kExtraSpace})),
+      LenientOk("MAIL FROM: <a@b>  SIZE=1 ", "verb=MAIL path=<a@b> params=[SIZE=1]",
+                DeviationSet({D::kExtraSpace, D::kTrailingSpace, D::kSpaceAfterColon})),
+      // Lenient never accepts NUL or other octets.
+      LenientErr(std::string("NOOP\x00x", 6), E::kBadChar, 4),
+      LenientErr("NOOP \xff\xfe", E::kBadChar, 5),
+      LenientErr("FOO", E::kUnknownCommand, 0),
+  });
+}
+
+TEST(BdatTest, Table) {
+  RunRows({
+      Ok("BDAT 0", "verb=BDAT size=0"),
+      Ok("BDAT 29 LAST", "verb=BDAT size=29 LAST"),
+      Ok("bdat 100 last", "verb=BDAT size=100 LAST"),
+      Ok("BDAT 18446744073709551615", "verb=BDAT size=18446744073709551615"),
+      Ok("BDAT 0 LAST", "verb=BDAT size=0 LAST"),
+      Err("BDAT 18446744073709551616", E::kSyntax, 5),
+      Err("BDAT 99999999999999999999999", E::kSyntax, 5),
+      Err("BDAT", E::kSyntax, 4),
+      Err("BDAT x", E::kSyntax, 5),
+      Err("BDAT -1", E::kSyntax, 5),
+      Err("BDAT 1 FIRST", E::kSyntax, 7),
+      Err("BDAT 1 LAST x", E::kSyntax, 11),
+      Err("BDAT 1x", E::kSyntax, 5),
+  });
+}
+
+TEST(AuthTest, Table) {
+  RunRows({
+      Ok("AUTH PLAIN", "verb=AUTH mech=PLAIN"),
+      Ok("auth plain", "verb=AUTH mech=plain"),
+      Ok("AUTH PLAIN AHVzZXIAcGFzcw==", "verb=AUTH mech=PLAIN ir=AHVzZXIAcGFzcw=="),
+      Ok("AUTH PLAIN =", "verb=AUTH mech=PLAIN ir=="),
+      Ok("AUTH LOGIN", "verb=AUTH mech=LOGIN"),
+      Ok("AUTH LOGIN dXNlcg==", "verb=AUTH mech=LOGIN ir=dXNlcg=="),
+      Ok("AUTH CRAM-MD5", "verb=AUTH mech=CRAM-MD5"),
+      Ok("AUTH SCRAM-SHA-256", "verb=AUTH mech=SCRAM-SHA-256"),
+      Ok("AUTH X_OAUTH_2", "verb=AUTH mech=X_OAUTH_2"),
+      Ok("AUTH " + Repeat('M', 20), "verb=AUTH mech=" + Repeat('M', 20)),
+      Err("AUTH " + Repeat('M', 21), E::kSyntax, 25),
+      Err("AUTH", E::kSyntax, 4),
+      Err("AUTH PL@IN", E::kSyntax, 7),
+      Err("AUTH PLAIN dGV!", E::kBadBase64, 14),
+  });
+}
+
+TEST(FramingTest, LineEndsAndLimits) {
+  const Options strict = StrictOptions();
+  const Options lenient = LenientOptions();
+  struct FramingRow {
+    std::string line;
+    Options options;
+    ErrorCode code;
+    std::size_t offset;
+    std::string fields;
+    Deviations deviations;
+  };
+  const std::string noop512 = "NOOP " + Repeat('x', 505) + "\r\n";
+  const std::string auth12288 = "AUTH CRAM-MD5 " + Repeat('A', 12288 - 16) + "\r\n";
+  ASSERT_EQ(noop512.size(), 512u);
+  ASSERT_EQ(auth12288.size(), 12288u);
+  Options small = strict;
+  small.max_command_line = 8;
+  const std::vector<FramingRow> rows = {
+      {"NOOP", strict, E::kIncomplete, 4, "", {}},
+      {"", strict, E::kIncomplete, 0, "", {}},
+      {"NOOP\n", strict, E::kBareLf, 4, "", {}},
+      {"NOOP\n", lenient, E::kOk, 0, "verb=NOOP", DeviationSet({D::kBareLf})},
+      {"MAIL FROM: <a@b>\n", lenient, E::kOk, 0, "verb=MAIL path=<a@b> params=[]",
+       DeviationSet({D::kBareLf, D::kSpaceAfterColon})},
+      {"NOOP\r\nQUIT\r\n", strict, E::kSyntax, 6, "", {}},
+      {"NOOP\rRSET\r\n", strict, E::kBareCr, 4, "", {}},
+      {"NOOP\rRSET\r\n", lenient, E::kBareCr, 4, "", {}},
+      {std::string("NOOP\x00x\r\n", 8), strict, E::kBadChar, 4, "", {}},
+      {noop512, strict, E::kOk, 0, "verb=NOOP arg=" + Repeat('x', 505), {}},
+      {"NOOP " + Repeat('x', 506) + "\r\n", strict, E::kLineTooLong, 512, "", {}},
+      {"NOOP " + Repeat('x', 506) + "\r\n", lenient, E::kLineTooLong, 512, "", {}},
+      {"NOOP " + Repeat('x', 5000) + "\x01\r\n", strict, E::kLineTooLong, 512, "", {}},
+      // AUTH lines have the AUTH limit.
+      {auth12288, strict, E::kOk, 0, "verb=AUTH mech=CRAM-MD5 ir=" + Repeat('A', 12288 - 16), {}},
+      {"AUTH CRAM-MD5 " + Repeat('A', 12288 - 12) + "\r\n", strict, E::kLineTooLong, 12288, "",
+       {}},
+      {"AUTH PLAIN " + Repeat('A', 600) + "\r\n", strict, E::kOk, 0,
+       "verb=AUTH mech=PLAIN ir=" + Repeat('A', 600), {}},
+      {"NOOP\r\n", small, E::kOk, 0, "verb=NOOP", {}},
+      {"QUIT  \r\n", small, E::kSyntax, 4, "", {}},
+      {"NOOP xyz\r\n", small, E::kLineTooLong, 8, "", {}},
+  };
+  for (const FramingRow& row : rows) {
+    SCOPED_TRACE(Escape(row.line.substr(0, 80)) + (row.options.lenient() ? " [lenient]" : ""));
+    const CommandResult result = ParseCommand(row.line, row.options);
+    EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
+    if (row.code != E::kOk) {
+      EXPECT_EQ(result.error.offset, row.offset);
+      continue;
+    }
+    EXPECT_EQ(RenderCommand(result.command), row.fields);
+    EXPECT_EQ(DeviationNames(result.deviations), DeviationNames(row.deviations));
+  }
+}
+
+TEST(CommandTest, FieldsAreViewsIntoTheLine) {
+  const std::string line = "MAIL FROM:<a@b.example> SIZE=10\r\n";
+  const CommandResult result = ParseCommand(line, StrictOptions());
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.command.verb, Verb::kMail);
+  EXPECT_EQ(result.command.path.data(), line.data() + 11);
+  EXPECT_EQ(result.command.params.text(), "SIZE=10");
+  EXPECT_EQ(result.command.params.text().data(), line.data() + 24);
+}
+
+TEST(ParamListTest, IteratesFindsAndCompares) {
+  const CommandResult r =
+      ParseCommand("MAIL FROM:<a@b> SIZE=10 SMTPUTF8 X-A=b\r\n", StrictOptions());
+  ASSERT_TRUE(r.ok());
+  const ParamList& params = r.command.params;
+  EXPECT_EQ(params.size(), 3u);
+  EXPECT_FALSE(params.empty());
+  std::vector<Param> seen(params.begin(), params.end());
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].keyword, "SIZE");
+  EXPECT_TRUE(seen[0].has_value);
+  EXPECT_EQ(seen[0].value, "10");
+  EXPECT_EQ(seen[1].keyword, "SMTPUTF8");
+  EXPECT_FALSE(seen[1].has_value);
+  EXPECT_EQ(seen[1].value, "");
+  EXPECT_EQ(seen[2].keyword, "X-A");
+  EXPECT_EQ(seen[2].value, "b");
+  Param found;
+  EXPECT_TRUE(params.Find("size", &found));
+  EXPECT_EQ(found.value, "10");
+  EXPECT_TRUE(params.Find("x-a", &found));
+  EXPECT_EQ(found.value, "b");
+  EXPECT_FALSE(params.Find("BODY", &found));
+  EXPECT_FALSE(params.Find("SIZ", &found));
+  EXPECT_EQ(RenderParams(ParamList()), "[]");
+  EXPECT_TRUE(ParamList().empty());
+  EXPECT_EQ(ParamList().size(), 0u);
+  EXPECT_EQ(ParamList("A=1 B"), ParamList("A=1 B"));
+  EXPECT_FALSE(ParamList("A=1 B") == ParamList("A=1"));
+}
+
+TEST(VerbNameTest, EveryVerb) {
+  const std::pair<Verb, std::string_view> names[] = {
+      {Verb::kUnknown, ""},       {Verb::kHelo, "HELO"}, {Verb::kEhlo, "EHLO"},
+      {Verb::kMail, "MAIL"},      {Verb::kRcpt, "RCPT"}, {Verb::kData, "DATA"},
+      {Verb::kBdat, "BDAT"},      {Verb::kRset, "RSET"}, {Verb::kVrfy, "VRFY"},
+      {Verb::kExpn, "EXPN"},      {Verb::kHelp, "HELP"}, {Verb::kNoop, "NOOP"},
+      {Verb::kQuit, "QUIT"},      {Verb::kStartTls, "STARTTLS"}, {Verb::kAuth, "AUTH"},
+  };
+  for (const auto& [verb, name] : names) EXPECT_EQ(VerbName(verb), name);
+  EXPECT_EQ(HostTypeName(HostType::kDomain), "domain");
+  EXPECT_EQ(HostTypeName(HostType::kIpv4), "ipv4");
+  EXPECT_EQ(HostTypeName(HostType::kIpv6), "ipv6");
+  EXPECT_EQ(HostTypeName(HostType::kGeneral), "general");
+}
+
+TEST(IsAuthLineTest, Table) {
+  EXPECT_TRUE(IsAuthLine("AUTH PLAIN\r\n"));
+  EXPECT_TRUE(IsAuthLine("auth x"));
+  EXPECT_TRUE(IsAuthLine("AuTh "));
+  EXPECT_FALSE(IsAuthLine("AUTH\r\n"));
+  EXPECT_FALSE(IsAuthLine("AUTHX PLAIN"));
+  EXPECT_FALSE(IsAuthLine("XAUTH PLAIN"));
+  EXPECT_FALSE(IsAuthLine("AUT"));
+  EXPECT_FALSE(IsAuthLine(""));
+}
+
+TEST(SaslTest, ResponseCounts) {
+  struct Row {
+    std::string_view line;
+    int count;
+  };
+  const Row rows[] = {
+      {"AUTH PLAIN\r\n", 1},         {"AUTH LOGIN\r\n", 2},
+      {"AUTH LOGIN dXNlcg==\r\n", 1}, {"AUTH CRAM-MD5\r\n", 1},
+      {"AUTH PLAIN AHVzZXIAcGFzcw==\r\n", 0}, {"AUTH XOAUTH2\r\n", 0},
+      {"AUTH GSSAPI\r\n", 0},        {"AUTH CRAM-MD5 =\r\n", 0},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(Escape(row.line));
+    const CommandResult r = ParseCommand(row.line, StrictOptions());
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(SaslResponseCount(r.command), row.count);
+  }
+}
+
+TEST(SaslTest, CheckSaslResponse) {
+  struct Row {
+    std::string_view content;
+    ErrorCode code;
+    std::size_t offset;
+  };
+  const Row rows[] = {
+      {"dXNlcg==", E::kOk, 0},
+      {"cGFzcw==", E::kOk, 0},
+      {"AHVzZXIAcGFzcw==", E::kOk, 0},
+      {"YWJj", E::kOk, 0},
+      {"YWI=", E::kOk, 0},
+      {"a+/9", E::kOk, 0},
+      {"*", E::kOk, 0},
+      {"=", E::kOk, 0},
+      {"dXNl cg==", E::kBadBase64, 4},
+      {"dXNlcg=!", E::kBadBase64, 7},
+      {"!", E::kBadBase64, 0},
+      {"**", E::kBadBase64, 0},
+      {"dXN-", E::kBadBase64, 3},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(Escape(row.content));
+    const Error error = CheckSaslResponse(row.content);
+    EXPECT_EQ(error.code, row.code);
+    if (row.code != E::kOk) {
+      EXPECT_EQ(error.offset, row.offset);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace smtp
