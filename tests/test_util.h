@@ -219,7 +219,7 @@ inline Rec ToRec(const Record& r) {
       rec.fields = "bytes=" + std::to_string(r.data_bytes);
       break;
     case RecordKind::kAuthResponse:
-      rec.fields = "response=" + Escape(r.auth_response);
+      if (r.ok()) rec.fields = "response=" + Escape(r.auth_response);
       break;
     case RecordKind::kTls:
       break;
