@@ -202,14 +202,18 @@ class Parser {
   }
 
   // One SP between tokens; lenient takes more and names the deviation.
+  // Strict: a second SP is `syntax` at it, and a SP that ends the line
+  // (trailing white space) is `syntax` at that SP.
   bool Sp(const char* code_if_missing) {
     if (Peek() != ' ') return Fail(code_if_missing, pos_);
     ++pos_;
-    if (options_.lenient && Peek() == ' ') {
+    if (Peek() == ' ') {
+      if (!options_.lenient) return Fail("syntax", pos_);
       while (Peek() == ' ')
         ++pos_;
       Deviate("extra_space");
     }
+    if (AtEnd()) return Fail("syntax", pos_ - 1);
     return true;
   }
 
@@ -604,7 +608,6 @@ bool Params(Parser& p, bool mail, std::vector<Param>* out) {
     p.set_pos(end);
     if (p.AtEnd()) return true;
     if (!p.Sp("bad_param")) return false;
-    if (p.AtEnd()) return p.Fail("bad_param", p.pos());
   }
 }
 
@@ -656,6 +659,10 @@ void Grammar(Parser& p, Command* cmd) {
   }
   std::size_t verb_end = s.find(' ');
   if (verb_end == std::string::npos) verb_end = s.size();
+  if (verb_end == 0) {  // the line starts with SP: no verb token at all
+    p.Fail("syntax", 0);
+    return;
+  }
   const std::string verb = ToUpper(s.substr(0, verb_end));
   static const char* const kVerbs[] = {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT",     "RSET",
                                        "VRFY", "EXPN", "HELP", "NOOP", "QUIT", "STARTTLS", "AUTH"};
@@ -702,7 +709,7 @@ void Grammar(Parser& p, Command* cmd) {
     p.set_pos(p.pos() + keyword.size());
     if (p.Peek() == ' ') {
       if (!p.options().lenient) {
-        p.Fail("bad_path", p.pos());
+        p.Fail("syntax", p.pos());
         return;
       }
       p.Deviate("space_after_colon");
@@ -724,7 +731,7 @@ void Grammar(Parser& p, Command* cmd) {
     }
     if (p.AtEnd()) return;
     if (p.Peek() != ' ') {
-      p.Fail("bad_path", p.pos());
+      p.Fail("syntax", p.pos());
       return;
     }
     if (!p.Sp("syntax")) return;
@@ -911,7 +918,7 @@ Outcome EhloFirstLine(std::string text, const Options& options, std::string* dom
   *greeting = text.substr(p.pos() + 1);
   if (greeting->empty()) {
     if (!options.lenient) {
-      out.error = "bad_domain";
+      out.error = "syntax";
       out.offset = p.pos();
       return out;
     }
@@ -1080,7 +1087,7 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
   };
   if (r.reply.code != 250) {
     Outcome o;
-    o.error = "syntax";
+    o.error = "bad_reply_code";  // not the 250 an EHLO reply must be
     return fail(o, 0);
   }
   // Line starts, to turn text offsets into input offsets: each line's text
@@ -1090,13 +1097,17 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
     starts.push_back(p);
     p = text.find('\n', p) + 1;
   }
+  auto text_start = [&](std::size_t i) {
+    const std::size_t sep = starts[i] + 3;
+    return sep < text.size() && (text[sep] == ' ' || text[sep] == '-') ? sep + 1 : sep;
+  };
   Outcome first = EhloFirstLine(r.reply.lines[0], options, &e.domain, &e.greeting);
-  if (!first.ok()) return fail(first, starts[0] + 4);
+  if (!first.ok()) return fail(first, text_start(0));
   e.outcome.deviations.insert(first.deviations.begin(), first.deviations.end());
   for (std::size_t i = 1; i < r.reply.lines.size(); ++i) {
     Capability cap;
     Outcome o = EhloLine(r.reply.lines[i], options, &cap);
-    if (!o.ok()) return fail(o, starts[i] + 4);
+    if (!o.ok()) return fail(o, text_start(i));
     e.outcome.deviations.insert(o.deviations.begin(), o.deviations.end());
     e.capabilities.push_back(cap);
   }

@@ -1,0 +1,9 @@
+#!/bin/sh
+# fuzz/triage.sh BINARY DIR...: runs each input on its own and prints the
+# first failed property of each failing input, grouped by message shape.
+bin=$1; shift
+for d in "$@"; do
+  find "$d" -type f ! -name '*.expected' ! -name '*.known-bug' | sort | while read -r f; do
+    out=$("$bin" "$f" 2>&1) || printf '%s\n  %s\n' "$f" "$(printf '%s\n' "$out" | grep -A1 'property failed' | tail -1)"
+  done
+done
