@@ -4,13 +4,12 @@
     fuzz/make_seeds.py [REALWORLD_DIR]
 
 Seeds go to corpus/<target>/<sha1 of the content>. The real-world captures
-(default /work/shared/realworld, copied into corpus/realworld/ so the repo is
-self-contained) are cut into lines, replies and whole streams. Running it
+(default tests/data/realworld, the repo's copy of /work/shared/realworld) are
+cut into lines, replies and whole streams; the cuts are the seeds. Running it
 again only adds files; `make fuzz` minimizes the corpus with -merge=1.
 """
 import hashlib
 import os
-import shutil
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -163,10 +162,9 @@ REPLY_HEADERS = [b"\x00\x07\x10", b"\x10\x03\x02", b"\x11\x09\x01", b"\x14\x05\x
 
 
 def main():
-    realworld = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/realworld"
-    copy = os.path.join(CORPUS, "realworld")
-    if os.path.isdir(realworld) and not os.path.isdir(copy):
-        shutil.copytree(realworld, copy, ignore=shutil.ignore_patterns("*.gz"))
+    copy = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests/data/realworld")
+    if not os.path.isdir(copy):
+        copy = "/work/shared/realworld"
     for c in COMMANDS:
         for t in ("command_line", "differential", "policy"):
             write(t, c)

@@ -78,6 +78,10 @@ inline DataVerdict ComputeDataVerdict(std::string_view c, const smtp::Options& o
     line_start = false;
     if (ch == '\r') {
       if (i + 1 < c.size() && c[i + 1] == '\n') {
+        if (i + 1 - line_begin >= options.max_data_line) {  // the LF is past the limit
+          problem(smtp::ErrorCode::kLineTooLong, smtp::Deviation::kBareLf,
+                  line_begin + options.max_data_line);
+        }
         v.bytes += 2;
         i += 2;
         line_start = true;

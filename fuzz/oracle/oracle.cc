@@ -220,7 +220,10 @@ class Parser {
   // Domain = sub-domain *("." sub-domain); sub-domain = Let-dig [Ldh-str].
   // Consumes the longest run of domain octets and checks it; returns the
   // domain text via *out.
-  bool Domain(std::string* out, const char* code = "bad_domain") {
+  // With `end`, the domain is exactly s[pos, end): a delimited component
+  // (inside a path) whose every octet must be a domain octet.
+  bool Domain(std::string* out, std::size_t end = std::string::npos,
+              const char* code = "bad_domain") {
     const std::size_t start = pos_;
     const bool utf8 = options_.utf8;
     auto domain_octet = [&](int c) {
@@ -229,6 +232,7 @@ class Parser {
     };
     while (domain_octet(Peek()))
       ++pos_;
+    if (end != std::string::npos && pos_ != end) return Fail(code, pos_);
     const std::string d = s_.substr(start, pos_ - start);
     if (d.empty()) return Fail(code, start);
     std::size_t label_start = 0;
@@ -249,11 +253,12 @@ class Parser {
   }
 
   // address-literal = "[" ( IPv4 / "IPv6:" IPv6-addr / tag ":" 1*dcontent ) "]"
-  bool AddressLiteral(std::string* type, std::string* host) {
+  bool AddressLiteral(std::string* type, std::string* host, std::size_t end = std::string::npos) {
     const std::size_t start = pos_;
     if (Peek() != '[') return Fail("bad_address_literal", pos_);
     const std::size_t close = s_.find(']', start + 1);
     if (close == std::string::npos) return Fail("bad_address_literal", start);
+    if (end != std::string::npos && close + 1 != end) return Fail("bad_address_literal", start);
     const std::string c = s_.substr(start + 1, close - start - 1);
     if (IsIPv4(c)) {
       *type = "ipv4";
@@ -329,26 +334,46 @@ class Parser {
   }
 
   // Path = "<" [ A-d-l ":" ] Mailbox ">"; *mailbox without the source route.
+  // Path = "<" [ A-d-l ":" ] Mailbox ">"; *mailbox without the source route.
+  // The path is delimited first (its ">" outside a quoted string, before any
+  // SP), its length checked (a limit, like the line limit, comes before the
+  // grammar), then each component is checked within its delimiters.
   bool Path(std::string* mailbox) {
     const std::size_t start = pos_;
     if (Peek() != '<') return Fail("bad_path", pos_);
+    std::size_t close = std::string::npos;
+    bool quoted = false;
+    for (std::size_t i = start + 1; i < s_.size(); ++i) {
+      const char c = s_[i];
+      if (quoted) {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == '>') {
+        close = i;
+        break;
+      } else if (c == ' ') {
+        break;
+      }
+    }
+    if (close == std::string::npos) return Fail("bad_path", start);
+    if (close + 1 - start > 256) return Fail("bad_path", start + 256);
     ++pos_;
     if (Peek() == '@') {
       // A-d-l = At-domain *( "," At-domain ); At-domain = "@" Domain
       while (true) {
         if (Peek() != '@') return Fail("bad_path", pos_);
         ++pos_;
+        const std::size_t end = s_.find_first_of(",:", pos_);
+        if (end == std::string::npos || end > close) return Fail("bad_path", pos_);
         std::string ignored;
-        if (!Domain(&ignored)) return false;
-        if (Peek() == ',') {
-          ++pos_;
-          continue;
-        }
-        if (Peek() == ':') {
-          ++pos_;
-          break;
-        }
-        return Fail("bad_path", pos_);
+        if (!Domain(&ignored, end)) return false;
+        ++pos_;
+        if (s_[end] == ':') break;
       }
     }
     const std::size_t mailbox_start = pos_;
@@ -370,15 +395,13 @@ class Parser {
     ++pos_;
     if (Peek() == '[') {
       std::string type, host;
-      if (!AddressLiteral(&type, &host)) return false;
+      if (!AddressLiteral(&type, &host, close)) return false;
     } else {
       std::string domain;
-      if (!Domain(&domain)) return false;
+      if (!Domain(&domain, close)) return false;
     }
-    if (Peek() != '>') return Fail("bad_path", pos_);
-    *mailbox = s_.substr(mailbox_start, pos_ - mailbox_start);
-    ++pos_;
-    if (pos_ - start > 256) return Fail("bad_path", start + 256);
+    *mailbox = s_.substr(mailbox_start, close - mailbox_start);
+    pos_ = close + 1;
     return true;
   }
 
@@ -695,7 +718,10 @@ void Grammar(Parser& p, Command* cmd) {
       cmd->host_type = "domain";
       if (!p.Domain(&cmd->host)) return;
     }
-    if (!p.AtEnd()) p.Fail(p.Peek() == ' ' ? "syntax" : "bad_domain", p.pos());
+    if (!p.AtEnd()) {
+      const char* junk = cmd->host_type == "domain" ? "bad_domain" : "bad_address_literal";
+      p.Fail(p.Peek() == ' ' ? "syntax" : junk, p.pos());
+    }
     return;
   }
   if (verb == "MAIL" || verb == "RCPT") {
@@ -1052,6 +1078,8 @@ ReplyResult ParseReply(std::string_view text, const Options& options) {
     FramedLine f = FrameLine(text, p, options.max_reply_line, options, false);
     if (!f.outcome.ok()) return fail(f.outcome.error, f.outcome.offset);
     devs.insert(f.outcome.deviations.begin(), f.outcome.deviations.end());
+    // The line limit is checked before the line's grammar.
+    if (r.reply.lines.size() >= options.max_reply_lines) return fail("too_many_lines", p);
     ReplyLineResult line = ReplyLineGrammar(f.content, options);
     if (!line.outcome.ok()) return fail(line.outcome.error, p + line.outcome.offset);
     if (r.reply.lines.empty()) {

@@ -1,0 +1,115 @@
+# fuzz/fuzz.mk: the fuzz suite's make rules, included by the root Makefile.
+#
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_JOBS=N] [FUZZ_TARGETS=a,b] [ENGINE=afl]
+#       build the targets (clang-14, libFuzzer + ASan + UBSan, build/fuzz),
+#       fuzz every target in parallel, merge new coverage into corpus/,
+#       minimize and de-duplicate findings (fuzz-work/findings/), print a
+#       summary; exit status 1 when anything was found
+#   make test-fuzz
+#       replay corpus/ and corpus/regressions/ through every target under
+#       ASan + UBSan, then fuzz each target for FUZZ_SMOKE_SECONDS
+#   make coverage
+#       llvm-cov report + HTML (build/coverage/html) of parser/ over the
+#       shipped corpus; fails below FUZZ_COVERAGE_MIN percent of lines
+#   make fuzz-gcc
+#       build the targets with GCC and the replay driver (build-fuzz-gcc)
+#       and replay the corpus
+SMTP_FUZZ_MK := 1
+
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
+FUZZ_JOBS ?= $(shell nproc)
+FUZZ_TARGETS ?= command_line,reply_line,ehlo_reply,command_stream,command_stream_structured,reply_stream,policy,data,differential
+comma := ,
+FUZZ_TARGET_LIST = $(subst $(comma), ,$(FUZZ_TARGETS))
+ENGINE ?= libfuzzer
+FUZZ_BUILD ?= build/fuzz
+FUZZ_AFL_BUILD ?= build/fuzz-afl
+FUZZ_COV_BUILD ?= build/coverage
+FUZZ_GCC_BUILD ?= build-fuzz-gcc
+FUZZ_COVERAGE_MIN ?= 90
+FUZZ_JOBS_BUILD ?= $(JOBS)
+# -Wno-invalid-constexpr: parser/src/lexer.cc's constexpr table uses strchr,
+# which clang 14 rejects (docs/findings.md F0).
+FUZZ_CLANG_WORKAROUND ?= -Wno-invalid-constexpr
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CMAKE := -G Ninja -DSMTP_BUILD_FUZZERS=ON -DSMTP_BUILD_TESTS=OFF -DSMTP_BUILD_TOOLS=OFF \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: fuzz fuzz-build fuzz-build-afl fuzz-gcc test-fuzz fuzz-replay fuzz-smoke coverage
+
+fuzz-build:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(FUZZ_CMAKE) \
+	  -DSMTP_FUZZ_ENGINE=libfuzzer \
+	  "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link $(FUZZ_SAN) $(FUZZ_CLANG_WORKAROUND)" \
+	  "-DCMAKE_EXE_LINKER_FLAGS=$(FUZZ_SAN)"
+	cmake --build $(FUZZ_BUILD) -j$(FUZZ_JOBS_BUILD)
+
+# AFL++ (Debian afl++): afl-clang-fast++ instrumentation and its libFuzzer
+# driver, same targets.
+fuzz-build-afl:
+	CC=afl-clang-fast CXX=afl-clang-fast++ AFL_QUIET=1 cmake -S . -B $(FUZZ_AFL_BUILD) $(FUZZ_CMAKE) \
+	  -DSMTP_FUZZ_ENGINE=external -DSMTP_FUZZ_LINK=/usr/lib/afl/libAFLDriver.a \
+	  "-DCMAKE_CXX_FLAGS=$(FUZZ_SAN) $(FUZZ_CLANG_WORKAROUND)" "-DCMAKE_EXE_LINKER_FLAGS=$(FUZZ_SAN)"
+	AFL_QUIET=1 cmake --build $(FUZZ_AFL_BUILD) -j$(FUZZ_JOBS_BUILD)
+
+ifeq ($(ENGINE),afl)
+fuzz: fuzz-build-afl
+	python3 fuzz/run_campaign.py --engine afl --build $(FUZZ_AFL_BUILD) --seconds $(FUZZ_SECONDS) \
+	  --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS)
+else
+fuzz: fuzz-build
+	python3 fuzz/run_campaign.py --engine libfuzzer --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) \
+	  --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS)
+endif
+
+# Replays every corpus file and regression through its target (libFuzzer
+# binaries with -runs=0 execute the given inputs and exit).
+fuzz-replay: fuzz-build
+	@for t in $(FUZZ_TARGET_LIST); do \
+	  dirs="corpus/$$t"; [[ -d corpus/regressions/$$t ]] && dirs="$$dirs corpus/regressions/$$t"; \
+	  files=$$(find $$dirs -type f ! -name '*.expected' ! -name '*.known-bug' | wc -l); \
+	  echo "replay $$t: $$files inputs"; \
+	  find $$dirs -type f ! -name '*.expected' ! -name '*.known-bug' -print0 | \
+	    xargs -0 -r -n 500 $(FUZZ_BUILD)/fuzz/$$t -runs=1 >/dev/null 2>$(FUZZ_BUILD)/replay-$$t.log || \
+	    { tail -20 $(FUZZ_BUILD)/replay-$$t.log; echo "replay $$t: FAILED"; exit 1; }; \
+	done
+
+fuzz-smoke: fuzz-build
+	python3 fuzz/run_campaign.py --engine libfuzzer --build $(FUZZ_BUILD) \
+	  --seconds $(FUZZ_SMOKE_SECONDS) --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS) --no-merge
+
+test-fuzz: fuzz-replay fuzz-smoke
+
+# GCC + the replay driver: the targets build without libFuzzer.
+fuzz-gcc:
+	cmake -S . -B $(FUZZ_GCC_BUILD) $(FUZZ_CMAKE) -DCMAKE_C_COMPILER=gcc-12 \
+	  -DCMAKE_CXX_COMPILER=g++-12 -DSMTP_FUZZ_ENGINE=replay -DSMTP_SANITIZE=address,undefined
+	cmake --build $(FUZZ_GCC_BUILD) -j$(FUZZ_JOBS_BUILD)
+	@for t in $(FUZZ_TARGET_LIST); do \
+	  $(FUZZ_GCC_BUILD)/fuzz/$$t corpus/$$t $$( [[ -d corpus/regressions/$$t ]] && echo corpus/regressions/$$t) \
+	    2>&1 | tail -1; \
+	done
+
+# Source-based coverage of parser/ from the shipped corpus, replayed by the
+# replay driver (no libFuzzer: every input runs exactly once).
+coverage:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_COV_BUILD) $(FUZZ_CMAKE) \
+	  -DSMTP_FUZZ_ENGINE=replay \
+	  "-DCMAKE_CXX_FLAGS=-fprofile-instr-generate -fcoverage-mapping $(FUZZ_CLANG_WORKAROUND)" \
+	  "-DCMAKE_EXE_LINKER_FLAGS=-fprofile-instr-generate"
+	cmake --build $(FUZZ_COV_BUILD) -j$(FUZZ_JOBS_BUILD)
+	rm -rf $(FUZZ_COV_BUILD)/profiles && mkdir -p $(FUZZ_COV_BUILD)/profiles
+	@for t in $(FUZZ_TARGET_LIST); do \
+	  LLVM_PROFILE_FILE=$(FUZZ_COV_BUILD)/profiles/$$t.profraw $(FUZZ_COV_BUILD)/fuzz/$$t corpus/$$t \
+	    $$( [[ -d corpus/regressions/$$t ]] && echo corpus/regressions/$$t) 2>/dev/null; \
+	done
+	llvm-profdata-14 merge -sparse $(FUZZ_COV_BUILD)/profiles/*.profraw -o $(FUZZ_COV_BUILD)/fuzz.profdata
+	@objs=""; for t in $(FUZZ_TARGET_LIST); do objs="$$objs -object $(FUZZ_COV_BUILD)/fuzz/$$t"; done; \
+	llvm-cov-14 report $$objs -instr-profile=$(FUZZ_COV_BUILD)/fuzz.profdata \
+	  $(CURDIR)/parser/ | tee $(FUZZ_COV_BUILD)/report.txt; \
+	llvm-cov-14 show $$objs -instr-profile=$(FUZZ_COV_BUILD)/fuzz.profdata -format=html \
+	  -output-dir=$(FUZZ_COV_BUILD)/html $(CURDIR)/parser/ >/dev/null; \
+	pct=$$(awk '/^TOTAL/ {print $$10}' $(FUZZ_COV_BUILD)/report.txt | tr -d '%'); \
+	echo "coverage: parser/ line coverage $$pct% (minimum $(FUZZ_COVERAGE_MIN)%), HTML in $(FUZZ_COV_BUILD)/html"; \
+	awk -v p="$$pct" -v m="$(FUZZ_COVERAGE_MIN)" 'BEGIN { exit !(p + 0 >= m + 0) }'
