@@ -201,7 +201,7 @@ bool IsIpv6(std::string_view s) noexcept {
 Error CheckAddressLiteral(std::string_view literal, HostType* type,
                           std::string_view* host) noexcept {
   if (literal.size() < 2 || literal.front() != '[') return Fail(ErrorCode::kBadAddressLiteral, 0);
-  if (literal.back() != ']') return Fail(ErrorCode::kBadAddressLiteral, literal.size() - 1);
+  if (literal.back() != ']') return Fail(ErrorCode::kBadAddressLiteral, literal.size());
   const std::string_view inner = literal.substr(1, literal.size() - 2);
   const std::size_t colon = inner.find(':');
   if (colon == std::string_view::npos) {
@@ -256,53 +256,57 @@ std::size_t MatchAtom(std::string_view s, bool utf8) noexcept {
   return i;
 }
 
-std::size_t MatchQuotedString(std::string_view s, bool utf8) noexcept {
+// Scans a Quoted-string at the start of `s`. Returns its length, or 0 and
+// the offset of the first octet that breaks it in *bad (s.size() when the
+// closing quote is missing).
+static std::size_t ScanQuotedString(std::string_view s, bool utf8, std::size_t* bad) {
+  *bad = 0;
   if (s.empty() || s[0] != '"') return 0;
   std::size_t i = 1;
   while (i < s.size()) {
     const unsigned char c = s[i];
     if (c == '"') return i + 1;
     if (c == '\\') {
-      if (i + 1 >= s.size()) return 0;
+      if (i + 1 >= s.size()) break;
       const unsigned char q = s[i + 1];
-      if (q < 32 || q > 126) return 0;
+      if (q < 32 || q > 126) {
+        *bad = i + 1;
+        return 0;
+      }
       i += 2;
     } else if (Is(c, kQtextSmtp)) {
       ++i;
-    } else if (c >= 0x80 && utf8) {
-      const std::size_t n = Utf8SequenceLength(s, i);
-      if (n == 0) return 0;
-      i += n;
+    } else if (c >= 0x80 && utf8 && Utf8SequenceLength(s, i) != 0) {
+      i += Utf8SequenceLength(s, i);
     } else {
+      *bad = i;
       return 0;
     }
   }
+  *bad = s.size();
   return 0;
+}
+
+std::size_t MatchQuotedString(std::string_view s, bool utf8) noexcept {
+  std::size_t bad;
+  return ScanQuotedString(s, utf8, &bad);
 }
 
 Error CheckString(std::string_view s, bool utf8) noexcept {
   if (s.empty()) return Fail(ErrorCode::kSyntax, 0);
-  std::size_t n = s[0] == '"' ? MatchQuotedString(s, utf8) : MatchAtom(s, utf8);
-  if (n != s.size()) {
-    // Point at the first octet the rule could not take.
-    if (s[0] == '"' && n == 0) {
-      std::size_t i = 1;
-      while (i < s.size() && s[i] != '"' && s[i] != '\\' &&
-             (Is(s[i], kQtextSmtp) || (utf8 && static_cast<unsigned char>(s[i]) >= 0x80))) {
-        ++i;
-      }
-      n = i;
-    }
-    return Fail(ErrorCode::kSyntax, n);
-  }
+  std::size_t bad = 0;
+  const std::size_t n = s[0] == '"' ? ScanQuotedString(s, utf8, &bad) : MatchAtom(s, utf8);
+  if (n == 0 && s[0] == '"') return Fail(ErrorCode::kSyntax, bad);
+  if (n != s.size()) return Fail(ErrorCode::kSyntax, n);
   return {};
 }
 
 Error CheckMailbox(std::string_view mailbox, bool utf8) noexcept {
   std::size_t local_length;
   if (!mailbox.empty() && mailbox[0] == '"') {
-    local_length = MatchQuotedString(mailbox, utf8);
-    if (local_length == 0) return Fail(ErrorCode::kBadPath, 0);
+    std::size_t bad;
+    local_length = ScanQuotedString(mailbox, utf8, &bad);
+    if (local_length == 0) return Fail(ErrorCode::kBadPath, bad);
   } else {
     // Dot-string = Atom *("." Atom)
     std::size_t i = 0;
@@ -330,6 +334,46 @@ Error CheckMailbox(std::string_view mailbox, bool utf8) noexcept {
   return e;
 }
 
+Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null, bool allow_postmaster,
+                    std::string_view* mailbox) noexcept {
+  if (inner.empty()) {
+    if (!allow_null) return Fail(ErrorCode::kBadPath, 0);
+    *mailbox = inner;
+    return {};
+  }
+  if (allow_postmaster && EqualsIgnoreCase(inner, "Postmaster")) {
+    *mailbox = inner;
+    return {};
+  }
+  std::size_t base = 0;
+  if (inner[0] == '@') {
+    // A-d-l = At-domain *( "," At-domain ) ":"; accepted and dropped.
+    std::size_t i = 0;
+    while (true) {
+      std::size_t end = i + 1;
+      while (end < inner.size() && inner[end] != ',' && inner[end] != ':')
+        ++end;
+      if (end >= inner.size()) return Fail(ErrorCode::kBadPath, end);
+      Error e = CheckDomain(inner.substr(i + 1, end - i - 1), utf8);
+      if (!e.ok()) {
+        e.offset += i + 1;
+        return e;
+      }
+      i = end + 1;
+      if (inner[end] == ':') break;
+      if (i >= inner.size() || inner[i] != '@') return Fail(ErrorCode::kBadPath, i);
+    }
+    base = i;
+  }
+  Error e = CheckMailbox(inner.substr(base), utf8);
+  if (!e.ok()) {
+    e.offset += base;
+    return e;
+  }
+  *mailbox = inner.substr(base);
+  return {};
+}
+
 Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postmaster,
                 std::size_t* length, std::string_view* mailbox) noexcept {
   if (s.empty() || s[0] != '<') return Fail(ErrorCode::kBadPath, 0);
@@ -354,54 +398,21 @@ Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postm
     }
   }
   if (close == std::string_view::npos) {
+    // No '>': the path is malformed. Point at the first octet that cannot
+    // belong to it, or else at where the '>' should have been.
     std::size_t end = 1;
     while (end < s.size() && s[end] != ' ')
       ++end;
-    return Fail(ErrorCode::kBadPath, end);
+    std::string_view unused;
+    const Error inner =
+        MatchPathBody(s.substr(1, end - 1), utf8, allow_null, allow_postmaster, &unused);
+    return Fail(ErrorCode::kBadPath, inner.ok() ? end : 1 + inner.offset);
   }
   *length = close + 1;
   if (*length > 256) return Fail(ErrorCode::kBadPath, 256);
-  std::string_view inner = s.substr(1, close - 1);
-  if (inner.empty()) {
-    if (!allow_null) return Fail(ErrorCode::kBadPath, 1);
-    *mailbox = inner;
-    return {};
-  }
-  if (allow_postmaster && EqualsIgnoreCase(inner, "Postmaster")) {
-    *mailbox = inner;
-    return {};
-  }
-  std::size_t base = 1;
-  if (inner[0] == '@') {
-    // A-d-l = At-domain *( "," At-domain ) ":"; accepted and dropped.
-    std::size_t i = 0;
-    while (true) {
-      std::size_t end = i + 1;
-      while (end < inner.size() && inner[end] != ',' && inner[end] != ':')
-        ++end;
-      if (end >= inner.size()) return Fail(ErrorCode::kBadPath, base + end);
-      Error e = CheckDomain(inner.substr(i + 1, end - i - 1), utf8);
-      if (!e.ok()) {
-        e.offset += base + i + 1;
-        return e;
-      }
-      if (inner[end] == ':') {
-        i = end + 1;
-        break;
-      }
-      i = end + 1;
-      if (i >= inner.size() || inner[i] != '@') return Fail(ErrorCode::kBadPath, base + i);
-    }
-    base += i;
-    inner.remove_prefix(i);
-  }
-  Error e = CheckMailbox(inner, utf8);
-  if (!e.ok()) {
-    e.offset += base;
-    return e;
-  }
-  *mailbox = inner;
-  return {};
+  Error e = MatchPathBody(s.substr(1, close - 1), utf8, allow_null, allow_postmaster, mailbox);
+  if (!e.ok()) e.offset += 1;
+  return e;
 }
 
 bool IsEsmtpKeyword(std::string_view s) noexcept {

@@ -88,6 +88,11 @@ extern const CharTable kCharTable;
 [[nodiscard]] Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postmaster,
                               std::size_t* length, std::string_view* mailbox) noexcept;
 
+// The inside of a Path, without its brackets: [ A-d-l ":" ] Mailbox, or ""
+// (null path) or "Postmaster" where allowed. Offsets relative to `inner`.
+[[nodiscard]] Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null,
+                                  bool allow_postmaster, std::string_view* mailbox) noexcept;
+
 // esmtp-keyword and esmtp-value.
 [[nodiscard]] bool IsEsmtpKeyword(std::string_view s) noexcept;
 [[nodiscard]] bool IsEsmtpValue(std::string_view s) noexcept;
