@@ -1,6 +1,6 @@
 #include "lexer.h"
 
-#include <cstring>
+#include <string_view>
 
 namespace smtp::internal {
 namespace {
@@ -15,7 +15,10 @@ constexpr CharTable MakeCharTable() {
     if (digit) b |= kDigit;
     if (digit || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f')) b |= kHexDigit;
     if (alpha || digit) b |= kAtext;
-    if (c != 0 && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr) b |= kAtext;
+    if (std::string_view("!#$%&'*+-/=?^_`{|}~").find(static_cast<char>(c)) !=
+        std::string_view::npos) {
+      b |= kAtext;
+    }
     if (c == 32 || c == 33 || (c >= 35 && c <= 91) || (c >= 93 && c <= 126)) b |= kQtextSmtp;
     if ((c >= 33 && c <= 90) || (c >= 94 && c <= 126)) b |= kDcontent;
     if (c >= 33 && c <= 126 && c != '+' && c != '=') b |= kXchar;
