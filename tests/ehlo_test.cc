@@ -91,8 +91,12 @@ TEST(EhloReplyTest, Table) {
        DeviationSet({D::kOldAuthSyntax})},
       // Octets and UTF-8 in the greeting.
       Err("250 m.example Gr\xc3\xbc\xc3\x9f\r\n", E::kBadChar, 16),
-      {"250 m.example Gr\xc3\xbc\xc3\x9f\r\n", Utf8Options(), E::kOk, 0,
-       "domain=m.example greeting=Gr\\xc3\\xbc\\xc3\\x9f caps=[]", {}},
+      {"250 m.example Gr\xc3\xbc\xc3\x9f\r\n",
+       Utf8Options(),
+       E::kOk,
+       0,
+       "domain=m.example greeting=Gr\\xc3\\xbc\\xc3\\x9f caps=[]",
+       {}},
       // Reply-level errors are reported as by ParseReply.
       Err("250-m\r\n251 X\r\n", E::kCodeMismatch, 7),
       Err("250-m\r\n", E::kIncomplete, 7),
@@ -119,8 +123,8 @@ TEST(EhloReplyTest, OtherCodesAreNotEhloReplies) {
 }
 
 TEST(EhloReplyTest, GreetingNeverAdvertises) {
-  const EhloResult r = ParseEhloReply(
-      "250-mail.example STARTTLS PIPELINING\r\n250 8BITMIME\r\n", StrictOptions());
+  const EhloResult r =
+      ParseEhloReply("250-mail.example STARTTLS PIPELINING\r\n250 8BITMIME\r\n", StrictOptions());
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r.ehlo.starttls());
   EXPECT_FALSE(r.ehlo.pipelining());

@@ -78,7 +78,9 @@ TEST(ErrorTest, DefaultIsOkAndEqualityComparesCodeAndOffset) {
   EXPECT_NE(a, (Error{ErrorCode::kBadPath, 4}));
 }
 
-TEST(ToStatusTest, OkIsOkStatus) { EXPECT_TRUE(ToStatus(Error{}).ok()); }
+TEST(ToStatusTest, OkIsOkStatus) {
+  EXPECT_TRUE(ToStatus(Error{}).ok());
+}
 
 TEST(ToStatusTest, CodesMapToTheDocumentedStatusCodes) {
   for (const NameRow& row : kNames) {

@@ -55,7 +55,8 @@ std::vector<CheckRow> CheckRows() {
       // A bare-LF line of exactly the limit fits; then the bare LF is the error.
       {"abcdefg\n", 8, kStrict, E::kBareLf, 7, "", LineEnd::kCrlf, kNone},
       // Over-long wins over everything else in the line.
-      {std::string_view("\x01\x02\r\x00xxxx\n", 9), 8, kStrict, E::kLineTooLong, 8, "", LineEnd::kCrlf, kNone},
+      {std::string_view("\x01\x02\r\x00xxxx\n", 9), 8, kStrict, E::kLineTooLong, 8, "",
+       LineEnd::kCrlf, kNone},
       // Bare LF: error at the LF (strict), deviation (lenient).
       {"NOOP\n", 512, kStrict, E::kBareLf, 4, "", LineEnd::kCrlf, kNone},
       {"\n", 512, kStrict, E::kBareLf, 0, "", LineEnd::kCrlf, kNone},
@@ -83,10 +84,9 @@ std::vector<CheckRow> CheckRows() {
       {"caf\xc3\xa9\r\n", 512, kStrict, E::kBadChar, 3, "", LineEnd::kCrlf, kNone},
       {"caf\xc3\xa9\r\n", 512, kLenient, E::kBadChar, 3, "", LineEnd::kCrlf, kNone},
       {"caf\xc3\xa9\r\n", 512, kUtf8, E::kOk, 0, "caf\xc3\xa9", LineEnd::kCrlf, kNone},
-      {"\xe2\x82\xac \xf0\x9f\x98\x80\r\n", 512, kUtf8, E::kOk, 0,
-       "\xe2\x82\xac \xf0\x9f\x98\x80", LineEnd::kCrlf, kNone},
-      {"\xf4\x8f\xbf\xbf\r\n", 512, kUtf8, E::kOk, 0, "\xf4\x8f\xbf\xbf", LineEnd::kCrlf,
-       kNone},
+      {"\xe2\x82\xac \xf0\x9f\x98\x80\r\n", 512, kUtf8, E::kOk, 0, "\xe2\x82\xac \xf0\x9f\x98\x80",
+       LineEnd::kCrlf, kNone},
+      {"\xf4\x8f\xbf\xbf\r\n", 512, kUtf8, E::kOk, 0, "\xf4\x8f\xbf\xbf", LineEnd::kCrlf, kNone},
       // Malformed UTF-8 whose first octet cannot start a character.
       {"a\x80\r\n", 512, kUtf8, E::kBadChar, 1, "", LineEnd::kCrlf, kNone},
       {"ab\xbf\r\n", 512, kUtf8, E::kBadChar, 2, "", LineEnd::kCrlf, kNone},
@@ -126,14 +126,14 @@ struct MalformedRow {
 
 TEST(CheckLineTest, MalformedUtf8IsBadCharInsideTheSequence) {
   const MalformedRow rows[] = {
-      {"ab\xc3\r\n", 2, 2},                 // truncated by the line end
-      {"ab\xc3(\r\n", 2, 3},                // truncated by ASCII
-      {"ab\xe2\x82(\r\n", 2, 4},            // 3-octet sequence cut short
-      {"ab\xe0\x80\x80\r\n", 2, 4},         // overlong 3-octet form
-      {"ab\xed\xa0\x80\r\n", 2, 4},         // UTF-16 surrogate
-      {"ab\xf4\x90\x80\x80\r\n", 2, 5},     // above U+10FFFF
-      {"ab\xf0\x8f\xbf\xbf\r\n", 2, 5},     // overlong 4-octet form
-      {"ab\xf0\x9f\x98\r\n", 2, 4},         // 4-octet sequence cut short
+      {"ab\xc3\r\n", 2, 2},              // truncated by the line end
+      {"ab\xc3(\r\n", 2, 3},             // truncated by ASCII
+      {"ab\xe2\x82(\r\n", 2, 4},         // 3-octet sequence cut short
+      {"ab\xe0\x80\x80\r\n", 2, 4},      // overlong 3-octet form
+      {"ab\xed\xa0\x80\r\n", 2, 4},      // UTF-16 surrogate
+      {"ab\xf4\x90\x80\x80\r\n", 2, 5},  // above U+10FFFF
+      {"ab\xf0\x8f\xbf\xbf\r\n", 2, 5},  // overlong 4-octet form
+      {"ab\xf0\x9f\x98\r\n", 2, 4},      // 4-octet sequence cut short
   };
   for (const MalformedRow& row : rows) {
     SCOPED_TRACE(Escape(row.line));
@@ -189,8 +189,7 @@ struct FramedLine {
 };
 
 void PrintTo(const FramedLine& f, std::ostream* os) {
-  *os << static_cast<int>(f.kind) << " '" << Escape(f.line) << "' @" << f.start << "+"
-      << f.length;
+  *os << static_cast<int>(f.kind) << " '" << Escape(f.line) << "' @" << f.start << "+" << f.length;
 }
 
 // Feeds `input` split at `cuts`, each chunk in an exact-size heap buffer.
@@ -249,7 +248,8 @@ TEST(LineFramerTest, SameLinesWhateverTheChunking) {
     EXPECT_EQ(Frame(input, 12, {cut}), whole);
   }
   std::vector<std::size_t> every;
-  for (std::size_t i = 1; i < input.size(); ++i) every.push_back(i);
+  for (std::size_t i = 1; i < input.size(); ++i)
+    every.push_back(i);
   EXPECT_EQ(Frame(input, 12, every), whole);
 }
 

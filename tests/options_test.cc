@@ -67,7 +67,8 @@ TEST(DeviationsTest, StartsEmpty) {
   constexpr Deviations none;
   static_assert(none.empty());
   EXPECT_EQ(none.bits(), 0u);
-  for (const DeviationRow& row : kDeviations) EXPECT_FALSE(none.Has(row.deviation));
+  for (const DeviationRow& row : kDeviations)
+    EXPECT_FALSE(none.Has(row.deviation));
 }
 
 TEST(DeviationsTest, AddIsIdempotentAndHasSeesOnlyWhatWasAdded) {
@@ -85,14 +86,14 @@ TEST(DeviationsTest, AddSetIsUnion) {
   Deviations a = DeviationSet({Deviation::kBareLf, Deviation::kOldAuthSyntax});
   const Deviations b = DeviationSet({Deviation::kOldAuthSyntax, Deviation::kExtraSpace});
   a.Add(b);
-  EXPECT_EQ(a, DeviationSet({Deviation::kBareLf, Deviation::kExtraSpace,
-                             Deviation::kOldAuthSyntax}));
+  EXPECT_EQ(a,
+            DeviationSet({Deviation::kBareLf, Deviation::kExtraSpace, Deviation::kOldAuthSyntax}));
   EXPECT_NE(a, b);
 }
 
 TEST(DeviationsTest, ForEachVisitsInBitOrder) {
-  const Deviations set = DeviationSet(
-      {Deviation::kOldAuthSyntax, Deviation::kBareLf, Deviation::kSpaceAfterColon});
+  const Deviations set =
+      DeviationSet({Deviation::kOldAuthSyntax, Deviation::kBareLf, Deviation::kSpaceAfterColon});
   std::vector<Deviation> seen;
   set.ForEach([&](Deviation d) { seen.push_back(d); });
   EXPECT_EQ(seen, (std::vector<Deviation>{Deviation::kBareLf, Deviation::kSpaceAfterColon,
@@ -102,7 +103,8 @@ TEST(DeviationsTest, ForEachVisitsInBitOrder) {
 
 TEST(DeviationsTest, AllEightFitAndAreVisited) {
   Deviations all;
-  for (const DeviationRow& row : kDeviations) all.Add(row.deviation);
+  for (const DeviationRow& row : kDeviations)
+    all.Add(row.deviation);
   EXPECT_EQ(all.bits(), 0xffu);
   int count = 0;
   all.ForEach([&](Deviation) { ++count; });

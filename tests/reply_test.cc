@@ -188,7 +188,8 @@ TEST(ReplyTest, MultiLine) {
 std::string Lines(std::size_t n, std::uint16_t code = 250) {
   std::string out;
   const std::string c = std::to_string(code);
-  for (std::size_t i = 1; i < n; ++i) out += c + "-l\r\n";
+  for (std::size_t i = 1; i < n; ++i)
+    out += c + "-l\r\n";
   out += c + " l\r\n";
   return out;
 }

@@ -20,8 +20,8 @@ using testing_util::Escape;
 using testing_util::LenientOptions;
 using testing_util::Rec;
 using testing_util::RecordsString;
-using testing_util::RepliesAnySplit;
 using testing_util::Repeat;
+using testing_util::RepliesAnySplit;
 using testing_util::StrictOptions;
 
 using E = ErrorCode;
@@ -64,7 +64,8 @@ void ExpectCommands(std::string_view input, const Options& options,
                     const std::vector<Rec>& expected) {
   SCOPED_TRACE(Escape(input.substr(0, 200)) + (options.lenient() ? " [lenient]" : " [strict]"));
   const std::vector<Rec> got = CommandsAnySplit(input, options);
-  EXPECT_EQ(got, expected) << "got:\n" << RecordsString(got) << "expected:\n"
+  EXPECT_EQ(got, expected) << "got:\n"
+                           << RecordsString(got) << "expected:\n"
                            << RecordsString(expected);
 }
 
@@ -73,7 +74,8 @@ void ExpectReplies(std::string_view input, const Options& options, ReplyMode mod
   SCOPED_TRACE(Escape(input.substr(0, 200)) + (options.lenient() ? " [lenient]" : " [strict]") +
                (mode == ReplyMode::kEhlo ? " [ehlo]" : " [replies]"));
   const std::vector<Rec> got = RepliesAnySplit(input, options, mode);
-  EXPECT_EQ(got, expected) << "got:\n" << RecordsString(got) << "expected:\n"
+  EXPECT_EQ(got, expected) << "got:\n"
+                           << RecordsString(got) << "expected:\n"
                            << RecordsString(expected);
 }
 
@@ -110,8 +112,7 @@ TEST(CommandStreamTest, DotUnstuffingByteCounts) {
   ExpectCommands("DATA\r\na.b\r\n.\r\n", kStrict, {Cmd(0, 6, "verb=DATA"), Data(6, 8, 5)});
   // Two messages back to back.
   ExpectCommands("DATA\r\nx\r\n.\r\nDATA\r\n.\r\n", kStrict,
-                 {Cmd(0, 6, "verb=DATA"), Data(6, 6, 3), Cmd(12, 6, "verb=DATA"),
-                  Data(18, 3, 0)});
+                 {Cmd(0, 6, "verb=DATA"), Data(6, 6, 3), Cmd(12, 6, "verb=DATA"), Data(18, 3, 0)});
 }
 
 struct SmugglingCase {
@@ -173,8 +174,7 @@ TEST(CommandStreamTest, BareLfInsideDataIsCountedAndReported) {
   const std::string both = "DATA\r\nA\rB\nC\r\n.\r\n";
   ExpectCommands(both, kStrict, {Cmd(0, 6, "verb=DATA"), Fail(Data(6, 10, 7), E::kBareCr, 7)});
   ExpectCommands(both, kLenient,
-                 {Cmd(0, 6, "verb=DATA"),
-                  Data(6, 10, 7, DeviationSet({D::kBareLf, D::kBareCr}))});
+                 {Cmd(0, 6, "verb=DATA"), Data(6, 10, 7, DeviationSet({D::kBareLf, D::kBareCr}))});
   // 8-bit content is accepted; NUL never is.
   ExpectCommands("DATA\r\ngr\xc3\xbc\xc3\x9f\xff\r\n.\r\n", kStrict,
                  {Cmd(0, 6, "verb=DATA"), Data(6, 12, 9)});
@@ -216,8 +216,8 @@ TEST(CommandStreamTest, Bdat) {
   ExpectCommands(raw, kStrict,
                  {Cmd(0, 13, "verb=BDAT size=9 LAST"), Data(13, 9, 9), Cmd(22, 6, "verb=QUIT")});
   ExpectCommands("BDAT 3\r\nabcBDAT 2 LAST\r\nde", kStrict,
-                 {Cmd(0, 8, "verb=BDAT size=3"), Data(8, 3, 3), Cmd(11, 13, "verb=BDAT size=2 LAST"),
-                  Data(24, 2, 2)});
+                 {Cmd(0, 8, "verb=BDAT size=3"), Data(8, 3, 3),
+                  Cmd(11, 13, "verb=BDAT size=2 LAST"), Data(24, 2, 2)});
   // Largest size: ok, and the chunk is cut off by the end of input.
   ExpectCommands("BDAT 18446744073709551615\r\nabc", kStrict,
                  {Cmd(0, 27, "verb=BDAT size=18446744073709551615"),
@@ -238,7 +238,8 @@ TEST(CommandStreamTest, BadLinesResumeAtTheNextLine) {
   ExpectCommands("MAIL FROM:<a@b> SIZE=18446744073709551615\r\n", kStrict,
                  {Cmd(0, 43, "verb=MAIL path=<a@b> params=[SIZE=18446744073709551615]")});
   // A DATA that failed to parse does not start content.
-  ExpectCommands("DATA x\r\nNOOP\r\n", kStrict, {CmdErr(0, 8, E::kSyntax, 4), Cmd(8, 6, "verb=NOOP")});
+  ExpectCommands("DATA x\r\nNOOP\r\n", kStrict,
+                 {CmdErr(0, 8, E::kSyntax, 4), Cmd(8, 6, "verb=NOOP")});
   ExpectCommands("NOOP\rRSET\r\nQUIT\r\n", kLenient,
                  {CmdErr(0, 11, E::kBareCr, 4), Cmd(11, 6, "verb=QUIT")});
   ExpectCommands(std::string("NOOP\x00x\r\nQUIT\r\n", 14), kLenient,
@@ -247,8 +248,9 @@ TEST(CommandStreamTest, BadLinesResumeAtTheNextLine) {
 
 TEST(CommandStreamTest, BareLfLineEnds) {
   const std::string input = "NOOP\nRSET\nQUIT\r\n";
-  ExpectCommands(input, kStrict,
-                 {CmdErr(0, 5, E::kBareLf, 4), CmdErr(5, 5, E::kBareLf, 9), Cmd(10, 6, "verb=QUIT")});
+  ExpectCommands(
+      input, kStrict,
+      {CmdErr(0, 5, E::kBareLf, 4), CmdErr(5, 5, E::kBareLf, 9), Cmd(10, 6, "verb=QUIT")});
   ExpectCommands(input, kLenient,
                  {Cmd(0, 5, "verb=NOOP", DeviationSet({D::kBareLf})),
                   Cmd(5, 5, "verb=RSET", DeviationSet({D::kBareLf})), Cmd(10, 6, "verb=QUIT")});
@@ -272,28 +274,28 @@ TEST(CommandStreamTest, CommandLineLimits) {
   ExpectCommands("NOOP", kStrict, {CmdErr(0, 4, E::kIncomplete, 4)});
   // AUTH lines have the AUTH limit.
   const std::string auth = "AUTH CRAM-MD5 " + Repeat('A', 1000) + "\r\nNOOP\r\n";
-  ExpectCommands(auth, kStrict,
-                 {Cmd(0, 1016, "verb=AUTH mech=CRAM-MD5 ir=" + Repeat('A', 1000)),
-                  Cmd(1016, 6, "verb=NOOP")});
+  ExpectCommands(
+      auth, kStrict,
+      {Cmd(0, 1016, "verb=AUTH mech=CRAM-MD5 ir=" + Repeat('A', 1000)), Cmd(1016, 6, "verb=NOOP")});
 }
 
 TEST(CommandStreamTest, SaslExchanges) {
-  ExpectCommands("AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\nNOOP\r\n", kStrict,
-                 {Cmd(0, 12, "verb=AUTH mech=LOGIN"),
-                  Make(K::kAuthResponse, 12, 10, "response=dXNlcg=="),
-                  Make(K::kAuthResponse, 22, 10, "response=cGFzcw=="), Cmd(32, 6, "verb=NOOP")});
-  ExpectCommands("AUTH PLAIN\r\nAHVzZXIAcGFzcw==\r\nNOOP\r\n", kStrict,
-                 {Cmd(0, 12, "verb=AUTH mech=PLAIN"),
-                  Make(K::kAuthResponse, 12, 18, "response=AHVzZXIAcGFzcw=="),
-                  Cmd(30, 6, "verb=NOOP")});
+  ExpectCommands(
+      "AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\nNOOP\r\n", kStrict,
+      {Cmd(0, 12, "verb=AUTH mech=LOGIN"), Make(K::kAuthResponse, 12, 10, "response=dXNlcg=="),
+       Make(K::kAuthResponse, 22, 10, "response=cGFzcw=="), Cmd(32, 6, "verb=NOOP")});
+  ExpectCommands(
+      "AUTH PLAIN\r\nAHVzZXIAcGFzcw==\r\nNOOP\r\n", kStrict,
+      {Cmd(0, 12, "verb=AUTH mech=PLAIN"),
+       Make(K::kAuthResponse, 12, 18, "response=AHVzZXIAcGFzcw=="), Cmd(30, 6, "verb=NOOP")});
   ExpectCommands("AUTH LOGIN dXNlcg==\r\ncGFzcw==\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 21, "verb=AUTH mech=LOGIN ir=dXNlcg=="),
                   Make(K::kAuthResponse, 21, 10, "response=cGFzcw=="), Cmd(31, 6, "verb=NOOP")});
   ExpectCommands("AUTH PLAIN AHVzZXIAcGFzcw==\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 29, "verb=AUTH mech=PLAIN ir=AHVzZXIAcGFzcw=="), Cmd(29, 6, "verb=NOOP")});
   ExpectCommands("AUTH CRAM-MD5\r\nYWJj\r\nNOOP\r\n", kStrict,
-                 {Cmd(0, 15, "verb=AUTH mech=CRAM-MD5"), Make(K::kAuthResponse, 15, 6, "response=YWJj"),
-                  Cmd(21, 6, "verb=NOOP")});
+                 {Cmd(0, 15, "verb=AUTH mech=CRAM-MD5"),
+                  Make(K::kAuthResponse, 15, 6, "response=YWJj"), Cmd(21, 6, "verb=NOOP")});
   ExpectCommands("AUTH XOAUTH2\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Cmd(14, 6, "verb=NOOP")});
   // "*" cancels: the exchange ends.
@@ -303,8 +305,7 @@ TEST(CommandStreamTest, SaslExchanges) {
   // A bad response ends the exchange too.
   ExpectCommands("AUTH LOGIN\r\nno way\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 12, "verb=AUTH mech=LOGIN"),
-                  Fail(Make(K::kAuthResponse, 12, 8), E::kBadBase64, 14),
-                  Cmd(20, 6, "verb=NOOP")});
+                  Fail(Make(K::kAuthResponse, 12, 8), E::kBadBase64, 14), Cmd(20, 6, "verb=NOOP")});
   // A failed AUTH command expects no responses.
   ExpectCommands("AUTH PLAIN !\r\nNOOP\r\n", kStrict,
                  {CmdErr(0, 14, E::kBadBase64, 11), Cmd(14, 6, "verb=NOOP")});
@@ -314,8 +315,9 @@ TEST(CommandStreamTest, Starttls) {
   const std::string tls("STARTTLS\r\n\x16\x03\x01\x02\x00\x01\r\n", 18);
   ExpectCommands(tls, kStrict, {Cmd(0, 10, "verb=STARTTLS"), Make(K::kTls, 10, 8)});
   // Nothing after STARTTLS: an empty tls record at the end of input.
-  ExpectCommands("EHLO x\r\nSTARTTLS\r\n", kStrict,
-                 {Cmd(0, 8, "verb=EHLO domain:x"), Cmd(8, 10, "verb=STARTTLS"), Make(K::kTls, 18, 0)});
+  ExpectCommands(
+      "EHLO x\r\nSTARTTLS\r\n", kStrict,
+      {Cmd(0, 8, "verb=EHLO domain:x"), Cmd(8, 10, "verb=STARTTLS"), Make(K::kTls, 18, 0)});
   // Plaintext pipelined behind STARTTLS (CVE-2011-0411 shape), any policy.
   const std::string injected = "STARTTLS\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n";
   for (const Options& options : {kStrict, kLenient}) {
@@ -323,8 +325,9 @@ TEST(CommandStreamTest, Starttls) {
                    {Cmd(0, 10, "verb=STARTTLS"),
                     Fail(Make(K::kTls, 10, injected.size() - 10), E::kStarttlsInjection, 10)});
   }
-  ExpectCommands("STARTTLS\r\n\x15\x03", kStrict,
-                 {Cmd(0, 10, "verb=STARTTLS"), Fail(Make(K::kTls, 10, 2), E::kStarttlsInjection, 10)});
+  ExpectCommands(
+      "STARTTLS\r\n\x15\x03", kStrict,
+      {Cmd(0, 10, "verb=STARTTLS"), Fail(Make(K::kTls, 10, 2), E::kStarttlsInjection, 10)});
   // A STARTTLS that failed to parse changes nothing.
   ExpectCommands("STARTTLS x\r\nNOOP\r\n", kStrict,
                  {CmdErr(0, 12, E::kSyntax, 8), Cmd(12, 6, "verb=NOOP")});
@@ -368,7 +371,8 @@ TEST(ReplyStreamTest, LineLimits) {
 
 std::string ReplyOfLines(std::size_t n) {
   std::string out;
-  for (std::size_t i = 1; i < n; ++i) out += "250-l\r\n";
+  for (std::size_t i = 1; i < n; ++i)
+    out += "250-l\r\n";
   return out + "250 l\r\n";
 }
 
@@ -392,8 +396,9 @@ TEST(ReplyStreamTest, EhloMode) {
                        "code=250 lines=[mail.example hi|SIZE 10|STARTTLS] ehlo{domain=mail.example "
                        "greeting=hi caps=[SIZE(10);STARTTLS()]}"),
                  Reply(72, 8, "code=550 lines=[no]"),
-                 Reply(80, 14, "code=250 lines=[2.1.0 Ok] enhanced=2.1.0 ehlo{domain=2.1.0 "
-                               "greeting=Ok caps=[]}")});
+                 Reply(80, 14,
+                       "code=250 lines=[2.1.0 Ok] enhanced=2.1.0 ehlo{domain=2.1.0 "
+                       "greeting=Ok caps=[]}")});
   // The same bytes in replies mode carry no EHLO fields.
   const std::vector<Rec> plain = RepliesAnySplit(input, kStrict, ReplyMode::kReplies);
   ASSERT_EQ(plain.size(), 4u);
@@ -410,11 +415,12 @@ TEST(ReplyStreamTest, Cve2020_8794Shape) {
 TEST(ReplyStreamTest, EhloGrammarErrorsAndDeviations) {
   const std::string old_auth = "250-m.example\r\n250 AUTH=LOGIN PLAIN\r\n";
   ExpectReplies(old_auth, kStrict, ReplyMode::kEhlo, {ReplyErr(0, 37, E::kBadKeyword, 23)});
-  ExpectReplies(old_auth, kLenient, ReplyMode::kEhlo,
-                {Reply(0, 37,
-                       "code=250 lines=[m.example|AUTH=LOGIN PLAIN] ehlo{domain=m.example greeting= "
-                       "caps=[AUTH(LOGIN,PLAIN)]}",
-                       DeviationSet({D::kOldAuthSyntax}))});
+  ExpectReplies(
+      old_auth, kLenient, ReplyMode::kEhlo,
+      {Reply(0, 37,
+             "code=250 lines=[m.example|AUTH=LOGIN PLAIN] ehlo{domain=m.example greeting= "
+             "caps=[AUTH(LOGIN,PLAIN)]}",
+             DeviationSet({D::kOldAuthSyntax}))});
   ExpectReplies("250- 29 byte chunk, total 29\r\n250 OK id=1\r\n", kLenient, ReplyMode::kEhlo,
                 {ReplyErr(0, 43, E::kBadDomain, 4)});
 }

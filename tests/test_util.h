@@ -26,17 +26,27 @@
 namespace smtp {
 
 // gtest printers so failures show names instead of bytes.
-inline void PrintTo(ErrorCode code, std::ostream* os) { *os << ErrorName(code); }
+inline void PrintTo(ErrorCode code, std::ostream* os) {
+  *os << ErrorName(code);
+}
 inline void PrintTo(const Error& error, std::ostream* os) {
   *os << ErrorName(error.code) << "@" << error.offset;
 }
-inline void PrintTo(Verb verb, std::ostream* os) { *os << "Verb(" << VerbName(verb) << ")"; }
-inline void PrintTo(HostType type, std::ostream* os) { *os << HostTypeName(type); }
-inline void PrintTo(RecordKind kind, std::ostream* os) { *os << RecordKindName(kind); }
+inline void PrintTo(Verb verb, std::ostream* os) {
+  *os << "Verb(" << VerbName(verb) << ")";
+}
+inline void PrintTo(HostType type, std::ostream* os) {
+  *os << HostTypeName(type);
+}
+inline void PrintTo(RecordKind kind, std::ostream* os) {
+  *os << RecordKindName(kind);
+}
 
 namespace testing_util {
 
-inline Options StrictOptions() { return Options{}; }
+inline Options StrictOptions() {
+  return Options{};
+}
 inline Options LenientOptions() {
   Options options;
   options.policy = Policy::kLenient;
@@ -51,7 +61,8 @@ inline Options Utf8Options(Policy policy = Policy::kStrict) {
 
 inline Deviations DeviationSet(std::initializer_list<Deviation> list) {
   Deviations set;
-  for (Deviation d : list) set.Add(d);
+  for (Deviation d : list)
+    set.Add(d);
   return set;
 }
 
@@ -201,7 +212,9 @@ inline std::string RecString(const Rec& r) {
   return out;
 }
 
-inline void PrintTo(const Rec& r, std::ostream* os) { *os << RecString(r); }
+inline void PrintTo(const Rec& r, std::ostream* os) {
+  *os << RecString(r);
+}
 
 inline Rec ToRec(const Record& r) {
   Rec rec;
@@ -249,7 +262,8 @@ std::vector<Rec> FeedChunks(Stream& stream, std::string_view input,
     stream.Feed(std::string_view(chunk.get(), n), sink);
     begin = end;
   };
-  for (std::size_t cut : cuts) feed(cut);
+  for (std::size_t cut : cuts)
+    feed(cut);
   feed(input.size());
   stream.Finish(sink);
   return records;
@@ -277,43 +291,46 @@ inline std::string RecordsString(const std::vector<Rec>& records) {
 }
 
 // Every byte in exactly one record, in order.
-inline ::testing::AssertionResult RecordsTile(const std::vector<Rec>& records,
-                                              std::uint64_t size) {
+inline ::testing::AssertionResult RecordsTile(const std::vector<Rec>& records, std::uint64_t size) {
   std::uint64_t next = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
     if (records[i].offset != next) {
-      return ::testing::AssertionFailure()
-             << "record #" << i << " starts at " << records[i].offset << ", expected " << next
-             << "\n"
-             << RecordsString(records);
+      return ::testing::AssertionFailure() << "record #" << i << " starts at " << records[i].offset
+                                           << ", expected " << next << "\n"
+                                           << RecordsString(records);
     }
     next += records[i].length;
   }
   if (next != size) {
-    return ::testing::AssertionFailure()
-           << "records cover " << next << " bytes of " << size << "\n"
-           << RecordsString(records);
+    return ::testing::AssertionFailure() << "records cover " << next << " bytes of " << size << "\n"
+                                         << RecordsString(records);
   }
   return ::testing::AssertionSuccess();
 }
 
-// Cut positions to try for a two-chunk split: every position for short
-// inputs, a spread sample for long ones (the check is quadratic).
-inline std::vector<std::size_t> SplitPositions(std::size_t size) {
+// Cut positions to try for a two-chunk split: every `stride`-th position for
+// short inputs, a spread sample for long ones (the check is quadratic).
+inline std::vector<std::size_t> SplitPositions(std::size_t size, std::size_t stride = 1) {
   std::vector<std::size_t> positions;
   if (size <= 2048) {
-    for (std::size_t i = 0; i <= size; ++i) positions.push_back(i);
+    for (std::size_t i = 0; i <= size; i += stride)
+      positions.push_back(i);
+    if (positions.back() != size) positions.push_back(size);
     return positions;
   }
-  for (std::size_t i = 0; i <= 64; ++i) positions.push_back(i);
-  for (std::size_t i = 65; i + 64 < size; i += 97) positions.push_back(i);
-  for (std::size_t i = size - 64; i <= size; ++i) positions.push_back(i);
+  for (std::size_t i = 0; i <= 64; ++i)
+    positions.push_back(i);
+  for (std::size_t i = 65; i + 64 < size; i += 97)
+    positions.push_back(i);
+  for (std::size_t i = size - 64; i <= size; ++i)
+    positions.push_back(i);
   return positions;
 }
 
 inline std::vector<std::size_t> EveryByte(std::size_t size) {
   std::vector<std::size_t> cuts;
-  for (std::size_t i = 1; i < size; ++i) cuts.push_back(i);
+  for (std::size_t i = 1; i < size; ++i)
+    cuts.push_back(i);
   return cuts;
 }
 
@@ -321,10 +338,10 @@ inline std::vector<std::size_t> EveryByte(std::size_t size) {
 // byte at a time; every way must give the same records, and they must tile
 // the input. Returns the whole-input records.
 template <typename Run>
-std::vector<Rec> ExpectSplitInvariant(std::string_view input, Run run) {
+std::vector<Rec> ExpectSplitInvariant(std::string_view input, Run run, std::size_t stride = 1) {
   const std::vector<Rec> whole = run(std::vector<std::size_t>{});
   EXPECT_TRUE(RecordsTile(whole, input.size())) << Escape(input);
-  for (std::size_t cut : SplitPositions(input.size())) {
+  for (std::size_t cut : SplitPositions(input.size(), stride)) {
     const std::vector<Rec> split = run(std::vector<std::size_t>{cut});
     if (split != whole) {
       ADD_FAILURE() << "split at " << cut << " of " << Escape(input) << "\nwhole:\n"
@@ -340,17 +357,21 @@ std::vector<Rec> ExpectSplitInvariant(std::string_view input, Run run) {
   return whole;
 }
 
-inline std::vector<Rec> CommandsAnySplit(std::string_view input, const Options& options) {
-  return ExpectSplitInvariant(input, [&](const std::vector<std::size_t>& cuts) {
-    return RunCommands(input, options, cuts);
-  });
+inline std::vector<Rec> CommandsAnySplit(std::string_view input, const Options& options,
+                                         std::size_t stride = 1) {
+  return ExpectSplitInvariant(
+      input,
+      [&](const std::vector<std::size_t>& cuts) { return RunCommands(input, options, cuts); },
+      stride);
 }
 
 inline std::vector<Rec> RepliesAnySplit(std::string_view input, const Options& options,
-                                        ReplyMode mode = ReplyMode::kReplies) {
-  return ExpectSplitInvariant(input, [&](const std::vector<std::size_t>& cuts) {
-    return RunReplies(input, options, mode, cuts);
-  });
+                                        ReplyMode mode = ReplyMode::kReplies,
+                                        std::size_t stride = 1) {
+  return ExpectSplitInvariant(
+      input,
+      [&](const std::vector<std::size_t>& cuts) { return RunReplies(input, options, mode, cuts); },
+      stride);
 }
 
 // Builders.
@@ -365,7 +386,9 @@ inline Rec OkRec(RecordKind kind, std::uint64_t offset, std::uint64_t length,
   return r;
 }
 
-inline std::string Repeat(char c, std::size_t n) { return std::string(n, c); }
+inline std::string Repeat(char c, std::size_t n) {
+  return std::string(n, c);
+}
 
 }  // namespace testing_util
 }  // namespace smtp
