@@ -58,12 +58,12 @@ def options_args(target):
 
 def signature(log):
     """A stable name for a finding: the failed property or the top frame."""
-        m = re.search(r"(\S+:\d+): property failed: .*\n(.*)", log)
+    m = re.search(r"(\S+:\d+): property failed: .*\n(.*)", log)
     if m:
         # The message without the input and offsets: "command: parser syntax,
         # oracle bad_path".
         msg = re.sub(r" on '.*", "", m.group(2))
-        msg = re.sub(r"@\d+|\d+", "N", msg).strip()
+        msg = re.sub(r"@\d+|\b\d+\b", "N", msg).strip()
         return os.path.basename(m.group(1)) + " " + msg
     m = re.search(r"(ERROR: \w+Sanitizer: [\w-]+|runtime error: .*|ERROR: libFuzzer: [\w-]+)", log)
     top = re.search(r"#\d+ 0x[0-9a-f]+ in (\S+) (\S+)", log[m.end():] if m else log)

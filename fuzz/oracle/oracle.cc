@@ -820,10 +820,18 @@ void Grammar(Parser& p, Command* cmd) {
     p.set_pos(end);
     if (p.AtEnd()) return;
     if (!p.Sp("syntax")) return;
-    const std::string ir = s.substr(p.pos());
+    // initial-response is one token: checked as base64 first, then
+    // anything after it is `syntax` at the SP.
+    const std::size_t ir_end = s.find(' ', p.pos());
+    const std::string ir =
+        s.substr(p.pos(), ir_end == std::string::npos ? std::string::npos : ir_end - p.pos());
     std::size_t bad = 0;
     if (ir != "=" && !IsBase64(ir, &bad)) {
       p.Fail("bad_base64", p.pos() + bad);
+      return;
+    }
+    if (ir_end != std::string::npos) {
+      p.Fail("syntax", ir_end);
       return;
     }
     cmd->initial_response = ir;
@@ -836,14 +844,17 @@ bool IsAuthLine(std::string_view line) {
 }
 
 // Lenient: strip trailing SP / HT (the trailing_space deviation).
+// Trailing SP / HT is set aside in both policies: lenient names the
+// deviation; strict reports `syntax` at it, but only when nothing earlier on
+// the line is wrong (decided with the parser author: the first offending
+// octet of a line that is otherwise fine).
 std::string StripTrailing(std::string content, const Options& options,
                           std::set<std::string>* deviations) {
-  if (!options.lenient) return content;
   std::size_t end = content.size();
   while (end > 0 && (content[end - 1] == ' ' || content[end - 1] == '\t'))
     --end;
   if (end != content.size()) {
-    deviations->insert("trailing_space");
+    if (options.lenient) deviations->insert("trailing_space");
     content.resize(end);
   }
   return content;
@@ -1039,6 +1050,12 @@ CommandResult ParseCommand(std::string_view line, const Options& options) {
     r.outcome.error = p.error();
     r.outcome.offset = p.error_offset();
     r.outcome.deviations.clear();
+    r.command = Command();
+    return r;
+  }
+  if (!options.lenient && content.size() != f.content.size()) {
+    r.outcome.error = "syntax";
+    r.outcome.offset = content.size();
     r.command = Command();
     return r;
   }
