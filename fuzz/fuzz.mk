@@ -9,7 +9,7 @@
 #       replay corpus/ and corpus/regressions/ through every target under
 #       ASan + UBSan, then fuzz each target for FUZZ_SMOKE_SECONDS
 #   make coverage
-#       llvm-cov report + HTML (build/coverage/html) of parser/ over the
+#       llvm-cov report + HTML (build/fuzz-coverage/html) of parser/ over the
 #       shipped corpus; fails below FUZZ_COVERAGE_MIN percent of lines
 #   make fuzz-gcc
 #       build the targets with GCC and the replay driver (build-fuzz-gcc)
@@ -25,7 +25,7 @@ FUZZ_TARGET_LIST = $(subst $(comma), ,$(FUZZ_TARGETS))
 ENGINE ?= libfuzzer
 FUZZ_BUILD ?= build/fuzz
 FUZZ_AFL_BUILD ?= build/fuzz-afl
-FUZZ_COV_BUILD ?= build/coverage
+FUZZ_COV_BUILD ?= build/fuzz-coverage
 FUZZ_GCC_BUILD ?= build-fuzz-gcc
 FUZZ_COVERAGE_MIN ?= 90
 FUZZ_JOBS_BUILD ?= $(JOBS)
@@ -36,7 +36,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 FUZZ_CMAKE := -G Ninja -DSMTP_BUILD_FUZZERS=ON -DSMTP_BUILD_TESTS=OFF -DSMTP_BUILD_TOOLS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: fuzz fuzz-build fuzz-build-afl fuzz-gcc test-fuzz fuzz-replay fuzz-smoke coverage
+.PHONY: fuzz-cflite-test fuzz fuzz-build fuzz-build-afl fuzz-gcc test-fuzz fuzz-replay fuzz-smoke coverage
 
 fuzz-build:
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(FUZZ_CMAKE) \
@@ -79,7 +79,11 @@ fuzz-smoke: fuzz-build
 	python3 fuzz/run_campaign.py --engine libfuzzer --build $(FUZZ_BUILD) \
 	  --seconds $(FUZZ_SMOKE_SECONDS) --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS) --no-merge
 
-test-fuzz: fuzz-replay fuzz-smoke
+test-fuzz: fuzz-replay fuzz-smoke fuzz-cflite-test
+
+# Runs .clusterfuzzlite/build.sh as OSS-Fuzz would and checks $OUT.
+fuzz-cflite-test:
+	fuzz/test_clusterfuzzlite.sh
 
 # GCC + the replay driver: the targets build without libFuzzer.
 fuzz-gcc:
