@@ -109,7 +109,9 @@ coverage:
 	    $$( [[ -d corpus/regressions/$$t ]] && echo corpus/regressions/$$t) 2>/dev/null; \
 	done
 	llvm-profdata-14 merge -sparse $(FUZZ_COV_BUILD)/profiles/*.profraw -o $(FUZZ_COV_BUILD)/fuzz.profdata
-	@objs=""; for t in $(FUZZ_TARGET_LIST); do objs="$$objs -object $(FUZZ_COV_BUILD)/fuzz/$$t"; done; \
+	@objs=""; for t in $(FUZZ_TARGET_LIST); do \
+	  if [[ -z $$objs ]]; then objs="$(FUZZ_COV_BUILD)/fuzz/$$t"; else objs="$$objs -object $(FUZZ_COV_BUILD)/fuzz/$$t"; fi; \
+	done; \
 	llvm-cov-14 report $$objs -instr-profile=$(FUZZ_COV_BUILD)/fuzz.profdata \
 	  $(CURDIR)/parser/ | tee $(FUZZ_COV_BUILD)/report.txt; \
 	llvm-cov-14 show $$objs -instr-profile=$(FUZZ_COV_BUILD)/fuzz.profdata -format=html \
