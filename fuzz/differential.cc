@@ -49,27 +49,6 @@ bool ExactOffset(std::string_view code) {
          code == "too_many_lines";
 }
 
-// Known parser bugs, reported in docs/findings.md, that would otherwise stop
-// every campaign at the same place. Build with -DSMTP_FUZZ_NO_SUPPRESSIONS
-// to see them again.
-bool KnownParserBug(std::string_view in, const smtp::Error& got, const oracle::Outcome& want) {
-#ifdef SMTP_FUZZ_NO_SUPPRESSIONS
-  return false;
-#else
-  // F1: a verb token with a non-letter/digit octet ("*", ".", "NOOP-x",
-  // "MAIL:") is `syntax`, but decisions.md says any token that is no known
-  // verb is `unknown_command` at its start.
-  if (got.code != smtp::ErrorCode::kSyntax || want.error != "unknown_command") return false;
-  std::size_t end = in.find_first_of(" \r\n");
-  if (end == std::string_view::npos) end = in.size();
-  for (char c : in.substr(0, end)) {
-    const bool letdig = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!letdig) return true;
-  }
-  return false;
-#endif
-}
-
 // Accept/reject, error code, offset and deviations.
 void CompareOutcome(const char* what, std::string_view in, const smtp::Error& error,
                     smtp::Deviations deviations, const oracle::Outcome& want) {
@@ -97,7 +76,6 @@ void CompareOutcome(const char* what, std::string_view in, const smtp::Error& er
 void CompareCommand(std::string_view in, const oracle::Options& oo, const smtp::Options& so) {
   const smtp::CommandResult got = smtp::ParseCommand(in, so);
   const oracle::CommandResult want = oracle::ParseCommand(in, oo);
-  if (KnownParserBug(in, got.error, want.outcome)) return;
   CompareOutcome("command", in, got.error, got.deviations, want.outcome);
   if (!got.ok()) return;
   const smtp::Command& c = got.command;

@@ -124,6 +124,18 @@ bool IsKnownParamValid(unsigned param, const Param& p) {
   }
 }
 
+// esmtp-param = esmtp-keyword ["=" esmtp-value]
+Param SplitParam(std::string_view token) {
+  Param p;
+  const std::size_t equals = token.find('=');
+  p.keyword = token.substr(0, equals);
+  if (equals != std::string_view::npos) {
+    p.has_value = true;
+    p.value = token.substr(equals + 1);
+  }
+  return p;
+}
+
 bool IsMechanismChar(unsigned char c) {
   return internal::IsLetDig(c) || c == '-' || c == '_';
 }
@@ -136,14 +148,13 @@ class CommandParser {
       : s_(s), options_(options), result_(result), command_(result->command) {}
 
   Error Parse() {
-    std::size_t verb_end = 0;
-    while (verb_end < s_.size() && internal::IsLetDig(s_[verb_end]))
-      ++verb_end;
-    if (verb_end == 0) return Fail(ErrorCode::kSyntax, 0);
-    const Verb verb = LookupVerb(s_.substr(0, verb_end));
+    // The verb token runs up to the first SP: "NOOPx", "NOOP-x" and "*" are
+    // unknown verbs, not known verbs followed by junk.
+    const std::string_view token = Token();
+    if (token.empty()) return Fail(ErrorCode::kSyntax, 0);
+    const Verb verb = LookupVerb(token);
     if (verb == Verb::kUnknown) return Fail(ErrorCode::kUnknownCommand, 0);
-    pos_ = verb_end;
-    if (!AtEnd() && s_[pos_] != ' ') return Fail(ErrorCode::kSyntax, pos_);
+    pos_ = token.size();
     command_.verb = verb;
     switch (verb) {
       case Verb::kHelo:
@@ -257,13 +268,7 @@ class CommandParser {
     while (true) {
       const std::size_t start = pos_;
       const std::string_view token = Token();
-      Param p;
-      const std::size_t equals = token.find('=');
-      p.keyword = token.substr(0, equals);
-      if (equals != std::string_view::npos) {
-        p.has_value = true;
-        p.value = token.substr(equals + 1);
-      }
+      const Param p = SplitParam(token);
       if (!internal::IsEsmtpKeyword(p.keyword)) return Fail(ErrorCode::kBadParam, start);
       if (p.has_value && !internal::IsEsmtpValue(p.value)) {
         return Fail(ErrorCode::kBadParam, start);
@@ -372,34 +377,7 @@ std::string_view HostTypeName(HostType type) noexcept {
 }
 
 void ParamList::Iterator::Load() {
-  std::size_t i = 0;
-  while (i < rest_.size() && rest_[i] == ' ')
-    ++i;
-  rest_.remove_prefix(i);
-  if (rest_.empty()) {
-    done_ = true;
-    return;
-  }
-  done_ = false;
-  std::size_t end = 0;
-  while (end < rest_.size() && rest_[end] != ' ')
-    ++end;
-  const std::string_view token = rest_.substr(0, end);
-  const std::size_t equals = token.find('=');
-  current_ = Param{};
-  current_.keyword = token.substr(0, equals);
-  if (equals != std::string_view::npos) {
-    current_.has_value = true;
-    current_.value = token.substr(equals + 1);
-  }
-  rest_.remove_prefix(end);
-}
-
-std::size_t ParamList::size() const {
-  std::size_t n = 0;
-  for (auto it = begin(); it != end(); ++it)
-    ++n;
-  return n;
+  if (word_ != Words::Iterator()) current_ = SplitParam(*word_);
 }
 
 bool ParamList::Find(std::string_view keyword, Param* out) const {

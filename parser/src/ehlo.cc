@@ -107,30 +107,6 @@ class EhloChecker {
 
 }  // namespace
 
-void CapabilityParams::Iterator::Load() {
-  std::size_t i = 0;
-  while (i < rest_.size() && rest_[i] == ' ')
-    ++i;
-  rest_.remove_prefix(i);
-  if (rest_.empty()) {
-    done_ = true;
-    return;
-  }
-  done_ = false;
-  std::size_t end = 0;
-  while (end < rest_.size() && rest_[end] != ' ')
-    ++end;
-  current_ = rest_.substr(0, end);
-  rest_.remove_prefix(end);
-}
-
-std::size_t CapabilityParams::size() const {
-  std::size_t n = 0;
-  for (auto it = begin(); it != end(); ++it)
-    ++n;
-  return n;
-}
-
 void Capabilities::Iterator::Load() {
   if (it_ == ReplyLines::Iterator()) return;
   current_ = SplitCapability(*it_);

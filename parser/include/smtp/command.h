@@ -17,6 +17,7 @@
 
 #include "absl/base/attributes.h"
 #include "smtp/error.h"
+#include "smtp/line.h"
 #include "smtp/options.h"
 
 namespace smtp {
@@ -68,39 +69,37 @@ class ParamList {
     using reference = const value_type&;
 
     Iterator() = default;
-    Iterator(std::string_view rest) : rest_(rest) { Load(); }
+    explicit Iterator(Words::Iterator word) : word_(word) { Load(); }
     const Param& operator*() const noexcept { return current_; }
     const Param* operator->() const noexcept { return &current_; }
     Iterator& operator++() {
+      ++word_;
       Load();
       return *this;
     }
-    bool operator==(const Iterator& other) const noexcept {
-      return done_ == other.done_ && (done_ || rest_.data() == other.rest_.data());
-    }
+    bool operator==(const Iterator& other) const noexcept { return word_ == other.word_; }
 
    private:
     void Load();
-    std::string_view rest_;
+    Words::Iterator word_;
     Param current_;
-    bool done_ = true;
   };
 
   ParamList() = default;
-  explicit ParamList(std::string_view text) : text_(text) {}
-  [[nodiscard]] Iterator begin() const { return Iterator(text_); }
-  [[nodiscard]] Iterator end() const { return Iterator(); }
-  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
-  [[nodiscard]] std::size_t size() const;
+  explicit ParamList(std::string_view text) : words_(text) {}
+  [[nodiscard]] Iterator begin() const { return Iterator(words_.begin()); }
+  [[nodiscard]] Iterator end() const { return Iterator(words_.end()); }
+  [[nodiscard]] bool empty() const noexcept { return words_.empty(); }
+  [[nodiscard]] std::size_t size() const { return words_.size(); }
   // The text the list is split from: parameters separated by SP.
-  [[nodiscard]] std::string_view text() const noexcept { return text_; }
-  // Case-insensitive lookup; nullptr-like empty Param with keyword "" when absent.
+  [[nodiscard]] std::string_view text() const noexcept { return words_.text(); }
+  // Case-insensitive lookup of a keyword; false when absent.
   [[nodiscard]] bool Find(std::string_view keyword, Param* out) const;
 
   friend bool operator==(const ParamList& a, const ParamList& b);
 
  private:
-  std::string_view text_;
+  Words words_;
 };
 
 struct Command {

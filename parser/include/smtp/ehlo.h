@@ -19,50 +19,14 @@
 
 #include "absl/base/attributes.h"
 #include "smtp/error.h"
+#include "smtp/line.h"
 #include "smtp/options.h"
 #include "smtp/reply.h"
 
 namespace smtp {
 
 // Parameters of one capability, split lazily on SP.
-class CapabilityParams {
- public:
-  class Iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using pointer = const value_type*;
-    using reference = const value_type&;
-
-    Iterator() = default;
-    explicit Iterator(std::string_view rest) : rest_(rest) { Load(); }
-    std::string_view operator*() const noexcept { return current_; }
-    Iterator& operator++() {
-      Load();
-      return *this;
-    }
-    bool operator==(const Iterator& other) const noexcept {
-      return done_ == other.done_ && (done_ || rest_.data() == other.rest_.data());
-    }
-
-   private:
-    void Load();
-    std::string_view rest_;
-    std::string_view current_;
-    bool done_ = true;
-  };
-  CapabilityParams() = default;
-  explicit CapabilityParams(std::string_view text) : text_(text) {}
-  [[nodiscard]] Iterator begin() const { return Iterator(text_); }
-  [[nodiscard]] Iterator end() const { return Iterator(); }
-  [[nodiscard]] bool empty() const noexcept { return text_.empty(); }
-  [[nodiscard]] std::size_t size() const;
-  [[nodiscard]] std::string_view text() const noexcept { return text_; }
-
- private:
-  std::string_view text_;
-};
+using CapabilityParams = Words;
 
 struct Capability {
   std::string_view keyword;  // as sent

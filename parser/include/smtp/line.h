@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -94,6 +95,62 @@ class LineFramer {
   std::uint64_t line_start_ = 0;      // absolute start of the unfinished line
   std::uint64_t partial_length_ = 0;  // octets of it consumed so far
   bool release_buffer_ = false;       // buffer_ was handed out: clear it on the next call
+};
+
+// The words of a line's text: runs of octets other than SP, split lazily
+// (nothing is allocated). Runs of several SP count as one separator, so a
+// lenient line with extra spaces splits like a strict one.
+class Words {
+ public:
+  class Iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
+    Iterator() = default;
+    explicit Iterator(std::string_view rest) : rest_(rest) { Load(); }
+    std::string_view operator*() const noexcept { return current_; }
+    Iterator& operator++() {
+      Load();
+      return *this;
+    }
+    bool operator==(const Iterator& other) const noexcept {
+      return done_ == other.done_ && (done_ || rest_.data() == other.rest_.data());
+    }
+
+   private:
+    void Load() {
+      const std::size_t start = rest_.find_first_not_of(' ');
+      done_ = start == std::string_view::npos;
+      if (done_) return;
+      rest_.remove_prefix(start);
+      current_ = rest_.substr(0, rest_.find(' '));
+      rest_.remove_prefix(current_.size());
+    }
+    std::string_view rest_;
+    std::string_view current_;
+    bool done_ = true;
+  };
+
+  Words() = default;
+  explicit Words(std::string_view text) : text_(text) {}
+  [[nodiscard]] Iterator begin() const { return Iterator(text_); }
+  [[nodiscard]] Iterator end() const { return Iterator(); }
+  [[nodiscard]] bool empty() const noexcept { return begin() == end(); }
+  [[nodiscard]] std::size_t size() const {
+    std::size_t n = 0;
+    for (auto it = begin(); it != end(); ++it)
+      ++n;
+    return n;
+  }
+  // The text the words are split from.
+  [[nodiscard]] std::string_view text() const noexcept { return text_; }
+
+ private:
+  std::string_view text_;
 };
 
 }  // namespace smtp
