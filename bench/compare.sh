@@ -1,0 +1,104 @@
+#!/bin/sh
+# compare.sh: smtp-bench against a memchr line scan (the ceiling), Go's
+# net/textproto and Python's smtplib, in one run on the same generated
+# inputs; writes the table between the compare markers of
+# docs/performance.md (and prints it).
+#
+#   bench/compare.sh [BUILD_DIR]      (default: build-bench)
+#   SIZE_MB=32 bench/compare.sh       input size per file, in MB
+#
+# Needs a build with -DSMTP_BUILD_BENCHMARKS=ON (it configures and builds
+# BUILD_DIR if needed), go (stdlib only, no downloads) and python3.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$ROOT/build-bench}
+SIZE_MB=${SIZE_MB:-32}
+DOC=$ROOT/docs/performance.md
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DSMTP_BUILD_BENCHMARKS=ON -DSMTP_BUILD_TESTS=OFF >/dev/null
+fi
+ninja -C "$BUILD" -j2 smtp-bench memchr-scan >/dev/null
+SMTP_BENCH=$BUILD/bench/smtp-bench
+MEMCHR=$BUILD/bench/memchr-scan
+(cd "$ROOT/bench/go" && GOPROXY=off GOFLAGS= go build -o "$WORK/textproto-bench" .)
+GO=$WORK/textproto-bench
+PY="python3 $ROOT/bench/py_smtplib.py"
+
+# MB/s from a "MB/s=<n> items/s=<n> items=<n>" line; "-" when the tool failed.
+mbps() { sed -n 's/^MB\/s=\([0-9.]*\) .*/\1/p'; }
+run() { "$@" 2>/dev/null | mbps || true; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+orna() { if [ -n "$1" ]; then echo "$1"; else echo "n/a"; fi; }
+
+TABLE=$WORK/table.md
+{
+  echo "| input | smtp-bench MB/s | memchr MB/s | smtp / memchr | Go textproto MB/s | smtp / Go | Python smtplib MB/s | smtp / Python |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+} >"$TABLE"
+
+row() {  # row NAME FILE [smtp-bench options...]
+  name=$1 file=$2
+  shift 2
+  smtp=$(run "$SMTP_BENCH" "$file" "$@")
+  memchr=$(run "$MEMCHR" "$file")
+  go=$(run "$GO" "$file")
+  py=""
+  case $name in
+    replies*|*-replies*) [ "$*" = "" ] && py=$(run $PY "$file") ;;
+  esac
+  echo "| $name | $(orna "$smtp") | $(orna "$memchr") | $(ratio "$smtp" "$memchr") | $(orna "$go") | $(ratio "$smtp" "$go") | $(orna "$py") | $(ratio "$smtp" "$py") |" >>"$TABLE"
+}
+
+gen() { "$SMTP_BENCH" --generate "$@"; }
+gen replies "$SIZE_MB" "$WORK/replies"
+gen commands "$SIZE_MB" "$WORK/commands"
+gen data "$SIZE_MB" "$WORK/data-16k" --body 16384
+gen data "$SIZE_MB" "$WORK/data-1m" --body 1048576
+gen maxline-replies "$SIZE_MB" "$WORK/maxline-replies"
+gen 1000line-replies "$SIZE_MB" "$WORK/1000line-replies"
+gen maxline-commands "$SIZE_MB" "$WORK/maxline-commands"
+gen manyparams "$SIZE_MB" "$WORK/manyparams"
+gen dotlines "$SIZE_MB" "$WORK/dotlines"
+gen maxline-data "$SIZE_MB" "$WORK/maxline-data"
+
+row replies "$WORK/replies"
+row commands "$WORK/commands"
+row "data (16 KiB bodies)" "$WORK/data-16k"
+row "data (1 MiB bodies)" "$WORK/data-1m"
+row "adversarial: max-length reply lines" "$WORK/maxline-replies"
+row "adversarial: 1000-line replies" "$WORK/1000line-replies"
+row "adversarial: max-length command lines" "$WORK/maxline-commands"
+row "adversarial: many parameters" "$WORK/manyparams"
+row "adversarial: dot lines" "$WORK/dotlines"
+row "adversarial: max-length DATA lines" "$WORK/maxline-data"
+gen replies 2 "$WORK/replies-2m"
+gen commands 2 "$WORK/commands-2m"
+row "replies, 1-byte feeds" "$WORK/replies-2m" --chunk 1
+row "commands, 1-byte feeds" "$WORK/commands-2m" --chunk 1
+
+{
+  echo "<!-- compare:begin -->"
+  echo "Measured by \`bench/compare.sh\` on $(date -u +%Y-%m-%d), ${SIZE_MB} MB per input," \
+    "$(uname -m), $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')," \
+    "$(go version | awk '{print $3}'), $(python3 --version)."
+  echo "MB = 10^6 bytes; best of 3 runs per tool; every smtp-bench record checked ok."
+  echo
+  cat "$TABLE"
+  echo "<!-- compare:end -->"
+} >"$WORK/section.md"
+
+if [ -f "$DOC" ] && grep -q '<!-- compare:begin -->' "$DOC"; then
+  awk -v section="$WORK/section.md" '
+    /<!-- compare:begin -->/ { while ((getline line < section) > 0) print line; skip = 1; next }
+    /<!-- compare:end -->/ { skip = 0; next }
+    !skip { print }' "$DOC" >"$WORK/doc.md"
+  cp "$WORK/doc.md" "$DOC"
+else
+  cat "$WORK/section.md" >>"$DOC"
+fi
+cat "$WORK/section.md"

@@ -1,0 +1,3 @@
+module smtpbench
+
+go 1.19
