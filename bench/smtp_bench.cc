@@ -2,6 +2,7 @@
 //
 //   smtp-bench FILE [--replies|--commands] [--chunk N] [--runs N]
 //   smtp-bench --generate KIND SIZE_MB OUT [--body BYTES] [--seed N]
+//   smtp-bench --kind FILE     prints "replies" or "commands"
 //
 // The first form reads FILE into memory, detects replies or commands from
 // its first octets (or takes --replies / --commands), parses it with the
@@ -106,6 +107,15 @@ int Generate(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--generate") == 0) return Generate(argc, argv);
+  if (argc == 3 && std::strcmp(argv[1], "--kind") == 0) {  // for scripts: replies|commands
+    std::ifstream in(argv[2], std::ios::binary);
+    char head[3] = {};
+    in.read(head, 3);
+    const bool replies = smtp::bench::DetectKind(std::string_view(
+                             head, static_cast<std::size_t>(in.gcount()))) == StreamKind::kReplies;
+    std::puts(replies ? "replies" : "commands");
+    return 0;
+  }
   if (argc < 2) return Usage();
   const char* path = nullptr;
   bool kind_given = false;
