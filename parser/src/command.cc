@@ -24,8 +24,12 @@ constexpr VerbEntry kVerbs[] = {
 };
 
 Verb LookupVerb(std::string_view token) {
+  // Every verb has 4 letters but STARTTLS: compare the length first, then
+  // the first letter, before the whole word.
+  if (token.size() != 4 && token.size() != 8) return Verb::kUnknown;
+  const char first = internal::ToUpper(token[0]);
   for (const VerbEntry& entry : kVerbs) {
-    if (EqualsIgnoreCase(token, entry.name)) return entry.verb;
+    if (entry.name[0] == first && EqualsIgnoreCase(token, entry.name)) return entry.verb;
   }
   return Verb::kUnknown;
 }
@@ -56,8 +60,10 @@ unsigned LookupParam(std::string_view keyword) {
       {"ENVID", kEnvid}, {"AUTH", kAuthParam}, {"REQUIRETLS", kRequireTls}, {"NOTIFY", kNotify},
       {"ORCPT", kOrcpt},
   };
+  if (keyword.empty()) return 0;
+  const char first = internal::ToUpper(keyword[0]);
   for (const Entry& e : kParams) {
-    if (EqualsIgnoreCase(keyword, e.name)) return e.param;
+    if (e.name[0] == first && EqualsIgnoreCase(keyword, e.name)) return e.param;
   }
   return 0;
 }

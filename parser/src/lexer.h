@@ -43,8 +43,18 @@ extern const CharTable kCharTable;
 [[nodiscard]] inline char ToUpper(char c) noexcept {
   return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
 }
-[[nodiscard]] bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept;
-[[nodiscard]] bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix) noexcept;
+// Inline: verb and keyword lookups call these for every line.
+[[nodiscard]] inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ToUpper(a[i]) != ToUpper(b[i])) return false;
+  }
+  return true;
+}
+[[nodiscard]] inline bool StartsWithIgnoreCase(std::string_view s,
+                                               std::string_view prefix) noexcept {
+  return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
+}
 
 // Octets of the well-formed UTF-8 sequence starting at s[pos] (a lead byte
 // >= 0x80), 0 if malformed: overlong forms, surrogates and code points above
