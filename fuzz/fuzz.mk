@@ -16,6 +16,10 @@
 #       and replay the corpus
 SMTP_FUZZ_MK := 1
 
+# The campaign driver is Python (and AFL++ for ENGINE=afl, below); the root
+# Makefile's `deps` installs these with the rest on a fresh machine.
+SMTP_EXTRA_PACKAGES += python3
+
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_JOBS ?= $(shell nproc)
@@ -23,6 +27,9 @@ FUZZ_TARGETS ?= command_line,reply_line,ehlo_reply,command_stream,command_stream
 comma := ,
 FUZZ_TARGET_LIST = $(subst $(comma), ,$(FUZZ_TARGETS))
 ENGINE ?= libfuzzer
+ifeq ($(ENGINE),afl)
+SMTP_EXTRA_PACKAGES += afl++
+endif
 FUZZ_BUILD ?= build/fuzz
 FUZZ_AFL_BUILD ?= build/fuzz-afl
 FUZZ_COV_BUILD ?= build/fuzz-coverage
@@ -37,7 +44,7 @@ FUZZ_CMAKE := -G Ninja -DSMTP_BUILD_FUZZERS=ON -DSMTP_BUILD_TESTS=OFF -DSMTP_BUI
 
 .PHONY: fuzz-cflite-test fuzz fuzz-build fuzz-build-afl fuzz-gcc test-fuzz fuzz-replay fuzz-smoke coverage
 
-fuzz-build:
+fuzz-build: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(FUZZ_CMAKE) \
 	  -DSMTP_FUZZ_ENGINE=libfuzzer \
 	  "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link $(FUZZ_SAN) $(FUZZ_CLANG_WORKAROUND)" \
@@ -46,7 +53,7 @@ fuzz-build:
 
 # AFL++ (Debian afl++): afl-clang-fast++ instrumentation and its libFuzzer
 # driver, same targets.
-fuzz-build-afl:
+fuzz-build-afl: deps
 	CC=afl-clang-fast CXX=afl-clang-fast++ AFL_QUIET=1 cmake -S . -B $(FUZZ_AFL_BUILD) $(FUZZ_CMAKE) \
 	  -DSMTP_FUZZ_ENGINE=external -DSMTP_FUZZ_LINK=/usr/lib/afl/libAFLDriver.a \
 	  "-DCMAKE_CXX_FLAGS=$(FUZZ_SAN) $(FUZZ_CLANG_WORKAROUND)" "-DCMAKE_EXE_LINKER_FLAGS=$(FUZZ_SAN)"
