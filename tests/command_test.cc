@@ -222,8 +222,10 @@ TEST(AddressLiteralTest, GeneralLiteral) {
       Err("EHLO [tag:a\\b]", E::kBadAddressLiteral, 11),
       Err("EHLO [tag:a b]", E::kBadAddressLiteral, 11),
       Err("EHLO [tag:]", E::kBadAddressLiteral, 10),
-      // The tag is an Ldh-str: it ends in a letter or digit.
+      // The tag is an Ldh-str: it ends in a letter or digit, and may begin
+      // with a hyphen (Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig).
       Err("EHLO [tag-:x]", E::kBadAddressLiteral, 6),
+      Ok("EHLO [-x:abc]", "verb=EHLO general:-x:abc"),
       Err("EHLO [ta_g:x]", E::kBadAddressLiteral, 6),
   });
 }
@@ -358,6 +360,10 @@ TEST(ParamTest, MailParameters) {
       Ok(p + "AUTH=<>", "verb=MAIL path=<a@b> params=[AUTH=<>]"),
       Ok(p + "AUTH=user+40example.com", "verb=MAIL path=<a@b> params=[AUTH=user+40example.com]"),
       Err(p + "AUTH=a+4", E::kBadParam, 16),
+      // RFC 4954 section 8: AUTH= takes its hex digits in either case;
+      // RFC 3461's ENVID does not.
+      Ok(p + "AUTH=a+2b", "verb=MAIL path=<a@b> params=[AUTH=a+2b]"),
+      Err(p + "ENVID=a+2b", E::kBadParam, 16),
       // Everything together, in order.
       Ok(p + "SIZE=253 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=x AUTH=<> REQUIRETLS",
          "verb=MAIL path=<a@b> params=[SIZE=253 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=x AUTH=<> "

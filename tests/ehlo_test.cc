@@ -77,6 +77,14 @@ TEST(EhloReplyTest, Table) {
       Err("250-x\r\n250\r\n", E::kBadKeyword, 10, lenient),
       Err("250 \r\n", E::kSyntax, 4),
       Err("250 \r\n", E::kBadDomain, 4, lenient),
+      // Trailing white space after the first line's domain: SP or HT alike.
+      Err("250 mx.example.com\t\r\n", E::kSyntax, 18),
+      {"250 mx.example.com\t\r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting= caps=[]",
+       DeviationSet({D::kTrailingSpace})},
+      {"250 mx.example.com \r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting= caps=[]",
+       DeviationSet({D::kTrailingSpace})},
+      // Domain SP ehlo-greet: HT is no separator.
+      Err("250 mx\thello\r\n", E::kSyntax, 6, lenient),
       // Trailing SP after a keyword line; more than one SP between params.
       Err("250-m.example\r\n250 PIPELINING \r\n", E::kBadKeyword, 29),
       {"250-m.example\r\n250 PIPELINING \r\n", lenient, E::kOk, 0,

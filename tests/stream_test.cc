@@ -258,6 +258,12 @@ TEST(CommandStreamTest, BareLfLineEnds) {
   // are unchanged.
   ExpectCommands("DATA\nx\r\n.\r\n", kLenient,
                  {Cmd(0, 5, "verb=DATA", DeviationSet({D::kBareLf})), Data(5, 6, 3)});
+  // But the LF of "DATA<LF>" is no CRLF: "LF . CRLF" right after it does
+  // not end the message, and a dot there is not stuffing.
+  ExpectCommands("DATA\n.\r\nQUIT\r\n.\r\n", kLenient,
+                 {Cmd(0, 5, "verb=DATA", DeviationSet({D::kBareLf})), Data(5, 12, 9)});
+  ExpectCommands("DATA\n..\r\n\r\n.\r\n", kLenient,
+                 {Cmd(0, 5, "verb=DATA", DeviationSet({D::kBareLf})), Data(5, 9, 6)});
 }
 
 TEST(CommandStreamTest, CommandLineLimits) {
@@ -296,6 +302,20 @@ TEST(CommandStreamTest, SaslExchanges) {
   ExpectCommands("AUTH CRAM-MD5\r\nYWJj\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 15, "verb=AUTH mech=CRAM-MD5"),
                   Make(K::kAuthResponse, 15, 6, "response=YWJj"), Cmd(21, 6, "verb=NOOP")});
+  // RFC 4954 section 8: *(CRLF [base64]): an empty line is an empty response.
+  ExpectCommands("AUTH PLAIN\r\n\r\nNOOP\r\n", kStrict,
+                 {Cmd(0, 12, "verb=AUTH mech=PLAIN"), Make(K::kAuthResponse, 12, 2, "response="),
+                  Cmd(14, 6, "verb=NOOP")});
+  // Trailing white space on a response: lenient names it, strict rejects it.
+  ExpectCommands(
+      "AUTH PLAIN\r\nAGEAYg== \r\nNOOP\r\n", kLenient,
+      {Cmd(0, 12, "verb=AUTH mech=PLAIN"),
+       Make(K::kAuthResponse, 12, 11, "response=AGEAYg==", DeviationSet({D::kTrailingSpace})),
+       Cmd(23, 6, "verb=NOOP")});
+  ExpectCommands(
+      "AUTH PLAIN\r\nAGEAYg== \r\nNOOP\r\n", kStrict,
+      {Cmd(0, 12, "verb=AUTH mech=PLAIN"), Fail(Make(K::kAuthResponse, 12, 11), E::kBadBase64, 20),
+       Cmd(23, 6, "verb=NOOP")});
   ExpectCommands("AUTH XOAUTH2\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Cmd(14, 6, "verb=NOOP")});
   // "*" cancels: the exchange ends.

@@ -525,14 +525,17 @@ bool IsEsmtpValue(std::string_view v) {
   return true;
 }
 
-// xtext = *( xchar / hexchar ); hexchar = "+" 2(DIGIT / "A".."F")
-bool IsXtext(std::string_view v) {
+// xtext = *( xchar / hexchar ); hexchar = "+" 2(DIGIT / "A".."F"). RFC 4954
+// section 8 (the AUTH= parameter) reads the hex digits case-insensitively.
+bool IsXtext(std::string_view v, bool any_case_hex = false) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(v[i]);
     if (c == '+') {
       if (i + 2 >= v.size()) return false;
-      if (!IsUpperHex(static_cast<unsigned char>(v[i + 1])) ||
-          !IsUpperHex(static_cast<unsigned char>(v[i + 2]))) {
+      const auto hex = [&](char h) {
+        return IsUpperHex(static_cast<unsigned char>(h)) || (any_case_hex && h >= 'a' && h <= 'f');
+      };
+      if (!hex(v[i + 1]) || !hex(v[i + 2])) {
         return false;
       }
       i += 2;
@@ -601,7 +604,7 @@ bool KnownParamOk(const std::string& upper, const std::optional<std::string>& va
     return mail && has && (u == "FULL" || u == "HDRS");
   }
   if (upper == "ENVID") return mail && has && v.size() <= 100 && IsXtext(v);
-  if (upper == "AUTH") return mail && has && IsXtext(v);
+  if (upper == "AUTH") return mail && has && IsXtext(v, /*any_case_hex=*/true);
   if (upper == "NOTIFY") return !mail && has && IsNotifyValue(v);
   if (upper == "ORCPT") return !mail && has && IsOrcptValue(v);
   *known = false;
@@ -947,20 +950,29 @@ Outcome EhloFirstLine(std::string text, const Options& options, std::string* dom
     out.deviations = devs;
     return out;
   }
-  if (p.Peek() != ' ') {
-    out.error = "bad_domain";
-    out.offset = p.pos();
-    return out;
-  }
-  *greeting = text.substr(p.pos() + 1);
-  if (greeting->empty()) {
+  // Only white space after the domain: trailing white space (SP or HT),
+  // the greeting is absent.
+  if (text.find_first_not_of(" \t", p.pos()) == std::string::npos) {
     if (!options.lenient) {
       out.error = "syntax";
       out.offset = p.pos();
       return out;
     }
     devs.insert("trailing_space");
+    out.deviations = devs;
+    return out;
   }
+  if (p.Peek() == '\t') {  // Domain SP ehlo-greet: HT is no separator
+    out.error = "syntax";
+    out.offset = p.pos();
+    return out;
+  }
+  if (p.Peek() != ' ') {
+    out.error = "bad_domain";
+    out.offset = p.pos();
+    return out;
+  }
+  *greeting = text.substr(p.pos() + 1);
   out.deviations = devs;
   return out;
 }
@@ -1161,7 +1173,8 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
 }
 
 std::optional<std::size_t> CheckSaslResponse(std::string_view content) {
-  if (content == "*" || content == "=") return std::nullopt;
+  // RFC 4954 section 8: *(CRLF [base64]): an empty line is an empty response.
+  if (content.empty() || content == "*" || content == "=") return std::nullopt;
   std::size_t bad = 0;
   if (IsBase64(content, &bad)) return std::nullopt;
   return bad;

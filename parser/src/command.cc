@@ -120,7 +120,7 @@ bool IsKnownParamValid(unsigned param, const Param& p) {
     case kEnvid:
       return p.has_value && p.value.size() <= 100 && internal::IsXtext(p.value);
     case kAuthParam:
-      return p.has_value && internal::IsXtext(p.value);
+      return p.has_value && internal::IsXtext(p.value, /*lower_hex=*/true);
     case kNotify:
       return p.has_value && IsNotifyValue(p.value);
     case kOrcpt:
@@ -419,7 +419,8 @@ int SaslResponseCount(const Command& auth) noexcept {
 }
 
 Error CheckSaslResponse(std::string_view content) noexcept {
-  if (content == "*" || content == "=") return {};
+  // RFC 4954 section 8: *(CRLF [base64]): an empty line is an empty response.
+  if (content.empty() || content == "*" || content == "=") return {};
   const std::size_t bad = internal::FindBase64Error(content);
   if (bad == std::string_view::npos) return {};
   return Error{ErrorCode::kBadBase64, bad};
@@ -429,9 +430,7 @@ CommandResult ParseCommandContent(std::string_view content, const Options& optio
   CommandResult result;
   // Trailing white space: a deviation in lenient, an error in strict that
   // is reported only when nothing earlier on the line is wrong.
-  std::size_t end = content.size();
-  while (end > 0 && (content[end - 1] == ' ' || content[end - 1] == '\t'))
-    --end;
+  const std::size_t end = internal::StripTrailingSpace(content).size();
   const bool trailing = end < content.size();
   if (trailing && options.lenient()) result.deviations.Add(Deviation::kTrailingSpace);
   CommandParser parser(content.substr(0, end), options, &result);

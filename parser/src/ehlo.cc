@@ -9,16 +9,10 @@ namespace {
 
 using internal::EqualsIgnoreCase;
 
-std::string_view StripTrailingSpace(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
-
 // Splits a capability line's text into keyword and parameter text. An
 // old-style "AUTH=LOGIN PLAIN" line yields AUTH with "LOGIN PLAIN".
 Capability SplitCapability(std::string_view text) {
-  text = StripTrailingSpace(text);
+  text = internal::StripTrailingSpace(text);
   std::size_t end = 0;
   while (end < text.size() && text[end] != ' ' && text[end] != '=')
     ++end;
@@ -35,28 +29,32 @@ class EhloChecker {
 
   // `text` is the first line's text, starting at `offset`.
   Error CheckFirstLine(std::string_view text, std::uint64_t offset) {
+    // Trailing white space after the domain alone: the greeting is absent.
+    const std::string_view stripped = internal::StripTrailingSpace(text);
     std::size_t end = 0;
-    while (end < text.size() && text[end] != ' ')
+    while (end < stripped.size() && stripped[end] != ' ' && stripped[end] != '\t')
       ++end;
+    if (end == stripped.size() && stripped.size() < text.size()) {
+      if (!options_.lenient()) return Error{ErrorCode::kSyntax, offset + end};
+      result_->deviations.Add(Deviation::kTrailingSpace);
+      text = stripped;
+    }
     const std::string_view domain = text.substr(0, end);
     if (Error e = internal::CheckDomain(domain, options_.utf8); !e.ok()) {
       return Error{ErrorCode::kBadDomain, offset + e.offset};
     }
     result_->ehlo.domain = domain;
     if (end < text.size()) {
-      const std::string_view greeting = text.substr(end + 1);
-      if (greeting.empty()) {
-        if (!options_.lenient()) return Error{ErrorCode::kSyntax, offset + end};
-        result_->deviations.Add(Deviation::kTrailingSpace);
-      }
-      result_->ehlo.greeting = greeting;
+      // Domain SP ehlo-greet: the separator is one SP.
+      if (text[end] != ' ') return Error{ErrorCode::kSyntax, offset + end};
+      result_->ehlo.greeting = text.substr(end + 1);
     }
     return {};
   }
 
   // ehlo-line = ehlo-keyword *( SP ehlo-param )
   Error CheckKeywordLine(std::string_view text, std::uint64_t offset) {
-    const std::string_view stripped = StripTrailingSpace(text);
+    const std::string_view stripped = internal::StripTrailingSpace(text);
     if (stripped.size() < text.size()) {
       if (!options_.lenient()) return Bad(offset + stripped.size());
       result_->deviations.Add(Deviation::kTrailingSpace);

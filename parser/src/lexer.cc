@@ -36,9 +36,10 @@ Error Fail(ErrorCode code, std::size_t offset) {
   return Error{code, offset};
 }
 
-// Ldh-str ending in Let-dig: a sub-domain's tail or a Standardized-tag.
-bool IsLdhLabel(std::string_view s) {
-  if (s.empty() || !IsLetDig(s.front()) || !IsLetDig(s.back())) return false;
+// Standardized-tag = Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig: only the
+// last octet must be a letter or digit.
+bool IsLdhStr(std::string_view s) {
+  if (s.empty() || !IsLetDig(s.back())) return false;
   for (unsigned char c : s) {
     if (!IsLetDig(c) && c != '-') return false;
   }
@@ -209,7 +210,7 @@ Error CheckAddressLiteral(std::string_view literal, HostType* type,
     *host = content;
     return {};
   }
-  if (!IsLdhLabel(tag)) return Fail(ErrorCode::kBadAddressLiteral, 1);
+  if (!IsLdhStr(tag)) return Fail(ErrorCode::kBadAddressLiteral, 1);
   if (content.empty()) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1);
   for (std::size_t i = 0; i < content.size(); ++i) {
     if (!Is(content[i], kDcontent)) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1 + i);
@@ -422,7 +423,7 @@ bool IsEsmtpValue(std::string_view s) noexcept {
   return true;
 }
 
-bool IsXtext(std::string_view s) noexcept {
+bool IsXtext(std::string_view s, bool lower_hex) noexcept {
   if (s.empty()) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = s[i];
@@ -430,7 +431,10 @@ bool IsXtext(std::string_view s) noexcept {
       if (i + 2 >= s.size()) return false;
       for (int k = 1; k <= 2; ++k) {
         const unsigned char h = s[i + k];
-        if (!((h >= '0' && h <= '9') || (h >= 'A' && h <= 'F'))) return false;
+        if (!((h >= '0' && h <= '9') || (h >= 'A' && h <= 'F') ||
+              (lower_hex && h >= 'a' && h <= 'f'))) {
+          return false;
+        }
       }
       i += 2;
     } else if (!Is(c, kXchar)) {

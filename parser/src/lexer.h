@@ -43,6 +43,14 @@ extern const CharTable kCharTable;
 [[nodiscard]] inline char ToUpper(char c) noexcept {
   return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
 }
+// `s` without the SP and HT at its end (the trailing white space lenient
+// tolerates).
+[[nodiscard]] inline std::string_view StripTrailingSpace(std::string_view s) noexcept {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
 // Inline: verb and keyword lookups call these for every line.
 [[nodiscard]] inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -106,8 +114,9 @@ extern const CharTable kCharTable;
 // esmtp-keyword and esmtp-value.
 [[nodiscard]] bool IsEsmtpKeyword(std::string_view s) noexcept;
 [[nodiscard]] bool IsEsmtpValue(std::string_view s) noexcept;
-// RFC 3461 xtext, non-empty: *( xchar / "+" 2(DIGIT / "A"-"F") ).
-[[nodiscard]] bool IsXtext(std::string_view s) noexcept;
+// RFC 3461 xtext, non-empty: *( xchar / "+" 2(DIGIT / "A"-"F") ). RFC 4954's
+// AUTH= parameter takes the hex digits in either case (`lower_hex`).
+[[nodiscard]] bool IsXtext(std::string_view s, bool lower_hex = false) noexcept;
 // RFC 4648 base64 with padding, non-empty; returns the offset of the first
 // bad octet or s.size() when the length is wrong; npos when valid.
 [[nodiscard]] std::size_t FindBase64Error(std::string_view s) noexcept;

@@ -129,7 +129,12 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
 
   if (state_ == State::kAuth) {
     record.kind = RecordKind::kAuthResponse;
-    const CheckedLine checked = CheckLine(event.line, options_.max_auth_line, options_);
+    CheckedLine checked = CheckLine(event.line, options_.max_auth_line, options_);
+    if (checked.ok() && options_.lenient()) {
+      const std::size_t size = checked.content.size();
+      checked.content = internal::StripTrailingSpace(checked.content);
+      if (checked.content.size() < size) checked.deviations.Add(Deviation::kTrailingSpace);
+    }
     Error error = checked.error;
     if (error.ok()) error = CheckSaslResponse(checked.content);
     if (!error.ok()) {
@@ -168,6 +173,9 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   switch (result.command.verb) {
     case Verb::kData:
       EnterState(State::kData, end);
+      // After "DATA<LF>" (lenient) the content does not start at a line
+      // start: "LF . CRLF" must not end the message.
+      if (checked.end == LineEnd::kBareLf) phase_ = DataPhase::kMid;
       break;
     case Verb::kBdat:
       EnterState(State::kBdat, end);

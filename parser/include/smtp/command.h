@@ -159,8 +159,9 @@ struct CommandResult {
 // response.
 [[nodiscard]] int SaslResponseCount(const Command& auth) noexcept;
 
-// A SASL response line's content (no terminator): base64, "*" (cancel) or
-// "=" (empty). Returns kBadBase64 at the first offending octet.
+// A SASL response line's content (no terminator): base64, "*" (cancel), "="
+// or nothing (empty; RFC 4954 section 8 makes the base64 optional). Returns kBadBase64 at the first
+// offending octet.
 [[nodiscard]] Error CheckSaslResponse(std::string_view content) noexcept;
 
 }  // namespace smtp
