@@ -41,10 +41,13 @@ struct DataVerdict {
   std::uint16_t deviations = 0;
 };
 
-inline DataVerdict ComputeDataVerdict(std::string_view c, const smtp::Options& options) {
+// `at_line_start`: the DATA line ended in CRLF (after a lenient DATA<LF> the
+// content starts mid-line: LF . CRLF must not end it).
+inline DataVerdict ComputeDataVerdict(std::string_view c, const smtp::Options& options,
+                                      bool at_line_start = true) {
   DataVerdict v;
-  bool line_start = true;        // only after the DATA line's CRLF or a CRLF in content
-  std::uint64_t line_begin = 0;  // octets are counted since the last LF of any kind
+  bool line_start = at_line_start;  // only after the DATA line's CRLF or a CRLF in content
+  std::uint64_t line_begin = 0;     // octets are counted since the last LF of any kind
   auto problem = [&](smtp::ErrorCode code, smtp::Deviation dev, std::uint64_t at) {
     if (options.lenient() &&
         (code == smtp::ErrorCode::kBareLf || code == smtp::ErrorCode::kBareCr)) {
@@ -130,7 +133,7 @@ inline void CheckCommandRecords(const std::vector<OwnedRecord>& records, std::st
       case Expect::kData: {
         FUZZ_CHECK(r.kind == smtp::RecordKind::kData, "no data record after DATA: %s",
                    Describe(r).c_str());
-        const DataVerdict v = ComputeDataVerdict(body.substr(r.offset), options);
+        const DataVerdict v = ComputeDataVerdict(body.substr(r.offset), options, data_line_crlf);
         FUZZ_CHECK(r.length == v.length, "DATA content length %llu, expected %llu (%s)",
                    static_cast<unsigned long long>(r.length),
                    static_cast<unsigned long long>(v.length), Escape(bytes).c_str());
@@ -138,10 +141,14 @@ inline void CheckCommandRecords(const std::vector<OwnedRecord>& records, std::st
           FUZZ_CHECK(
               last && r.error.code == smtp::ErrorCode::kIncomplete && r.error.offset == body.size(),
               "unterminated DATA content is not incomplete: %s", Describe(r).c_str());
-        } else if (data_line_crlf) {
-          FUZZ_CHECK(r.length >= 3 && bytes.substr(bytes.size() - 3) == ".\r\n" &&
-                         (r.length == 3 || bytes.substr(bytes.size() - 5, 2) == "\r\n"),
-                     "DATA ended without CRLF.CRLF: %s", Escape(bytes).c_str());
+        } else {
+          // Only CRLF . CRLF ends DATA: the CRLF before the dot is the DATA
+          // line's own (then it must have been a CRLF) or the content's.
+          FUZZ_CHECK(
+              r.length >= 3 && bytes.substr(bytes.size() - 3) == ".\r\n" &&
+                  (r.length == 3 ? data_line_crlf
+                                 : r.length >= 5 && bytes.substr(bytes.size() - 5, 2) == "\r\n"),
+              "DATA ended without CRLF.CRLF: %s", Escape(bytes).c_str());
           FUZZ_CHECK(r.data_bytes == v.bytes, "DATA bytes %llu, expected %llu",
                      static_cast<unsigned long long>(r.data_bytes),
                      static_cast<unsigned long long>(v.bytes));

@@ -412,6 +412,8 @@ TEST(ParamTest, RcptParameters) {
       Err(p + "NOTIFY", E::kBadParam, 14),
       Ok(p + "ORCPT=rfc822;root@localhost",
          "verb=RCPT path=<a@b> params=[ORCPT=rfc822;root@localhost]"),
+      // RFC 3461: xtext = *( xchar / hexchar ) may be empty.
+      Ok(p + "ORCPT=rfc822;", "verb=RCPT path=<a@b> params=[ORCPT=rfc822;]"),
       Ok(p + "ORCPT=rfc822;a+2Bb+40c", "verb=RCPT path=<a@b> params=[ORCPT=rfc822;a+2Bb+40c]"),
       Err(p + "ORCPT=root@localhost", E::kBadParam, 14),
       Err(p + "ORCPT=;a@b", E::kBadParam, 14),

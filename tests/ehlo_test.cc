@@ -83,6 +83,8 @@ TEST(EhloReplyTest, Table) {
        DeviationSet({D::kTrailingSpace})},
       {"250 mx.example.com \r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting= caps=[]",
        DeviationSet({D::kTrailingSpace})},
+      // A bad domain is reported before the trailing space after it.
+      Err("250 O_K \r\n", E::kBadDomain, 5),
       // Domain SP ehlo-greet: HT is no separator.
       Err("250 mx\thello\r\n", E::kSyntax, 6, lenient),
       // Trailing SP after a keyword line; more than one SP between params.

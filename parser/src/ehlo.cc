@@ -29,26 +29,24 @@ class EhloChecker {
 
   // `text` is the first line's text, starting at `offset`.
   Error CheckFirstLine(std::string_view text, std::uint64_t offset) {
-    // Trailing white space after the domain alone: the greeting is absent.
-    const std::string_view stripped = internal::StripTrailingSpace(text);
     std::size_t end = 0;
-    while (end < stripped.size() && stripped[end] != ' ' && stripped[end] != '\t')
+    while (end < text.size() && text[end] != ' ' && text[end] != '\t')
       ++end;
-    if (end == stripped.size() && stripped.size() < text.size()) {
-      if (!options_.lenient()) return Error{ErrorCode::kSyntax, offset + end};
-      result_->deviations.Add(Deviation::kTrailingSpace);
-      text = stripped;
-    }
     const std::string_view domain = text.substr(0, end);
     if (Error e = internal::CheckDomain(domain, options_.utf8); !e.ok()) {
       return Error{ErrorCode::kBadDomain, offset + e.offset};
     }
     result_->ehlo.domain = domain;
-    if (end < text.size()) {
-      // Domain SP ehlo-greet: the separator is one SP.
-      if (text[end] != ' ') return Error{ErrorCode::kSyntax, offset + end};
-      result_->ehlo.greeting = text.substr(end + 1);
+    if (end == text.size()) return {};
+    // Only white space after the domain: trailing, and the greeting is absent.
+    if (internal::StripTrailingSpace(text).size() == end) {
+      if (!options_.lenient()) return Error{ErrorCode::kSyntax, offset + end};
+      result_->deviations.Add(Deviation::kTrailingSpace);
+      return {};
     }
+    // Domain SP ehlo-greet: the separator is one SP.
+    if (text[end] != ' ') return Error{ErrorCode::kSyntax, offset + end};
+    result_->ehlo.greeting = text.substr(end + 1);
     return {};
   }
 

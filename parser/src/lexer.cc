@@ -424,7 +424,6 @@ bool IsEsmtpValue(std::string_view s) noexcept {
 }
 
 bool IsXtext(std::string_view s, bool lower_hex) noexcept {
-  if (s.empty()) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = s[i];
     if (c == '+') {

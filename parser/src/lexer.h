@@ -114,7 +114,7 @@ extern const CharTable kCharTable;
 // esmtp-keyword and esmtp-value.
 [[nodiscard]] bool IsEsmtpKeyword(std::string_view s) noexcept;
 [[nodiscard]] bool IsEsmtpValue(std::string_view s) noexcept;
-// RFC 3461 xtext, non-empty: *( xchar / "+" 2(DIGIT / "A"-"F") ). RFC 4954's
+// RFC 3461 xtext, *( xchar / "+" 2(DIGIT / "A"-"F") ): may be empty (ORCPT=rfc822;). RFC 4954's
 // AUTH= parameter takes the hex digits in either case (`lower_hex`).
 [[nodiscard]] bool IsXtext(std::string_view s, bool lower_hex = false) noexcept;
 // RFC 4648 base64 with padding, non-empty; returns the offset of the first
