@@ -34,7 +34,7 @@ FUZZ_BUILD ?= build/fuzz
 FUZZ_AFL_BUILD ?= build/fuzz-afl
 FUZZ_COV_BUILD ?= build/fuzz-coverage
 FUZZ_GCC_BUILD ?= build-fuzz-gcc
-FUZZ_COVERAGE_MIN ?= 90
+FUZZ_COVERAGE_MIN ?= 93
 FUZZ_JOBS_BUILD ?= $(JOBS)
 # Extra compiler flags for the fuzz builds (none needed since findings F0).
 FUZZ_CLANG_WORKAROUND ?=
@@ -85,7 +85,7 @@ fuzz-smoke: fuzz-build
 	python3 fuzz/run_campaign.py --engine libfuzzer --build $(FUZZ_BUILD) \
 	  --seconds $(FUZZ_SMOKE_SECONDS) --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS) --no-merge
 
-test-fuzz: fuzz-replay fuzz-smoke fuzz-cflite-test
+test-fuzz: fuzz-replay fuzz-smoke fuzz-cflite-test coverage
 
 # Runs .clusterfuzzlite/build.sh as OSS-Fuzz would and checks $OUT.
 fuzz-cflite-test:
