@@ -212,10 +212,8 @@ class CommandParser {
 
   // The token from pos_ up to the next SP or the end.
   std::string_view Token() const {
-    std::size_t end = pos_;
-    while (end < s_.size() && s_[end] != ' ')
-      ++end;
-    return s_.substr(pos_, end - pos_);
+    const std::size_t end = s_.find(' ', pos_);
+    return s_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
   }
 
   static Error Shift(Error e, std::size_t by) {

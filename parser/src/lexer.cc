@@ -1,5 +1,7 @@
 #include "lexer.h"
 
+#include <algorithm>
+
 #include <string_view>
 
 namespace smtp::internal {
@@ -27,6 +29,7 @@ constexpr CharTable MakeCharTable() {
     if (c >= 33 && c <= 126) b |= kPrintable;
     if (alpha || digit || c == '+' || c == '/') b |= kBase64;
     if (c == '\r' || c == '\n') b |= kLineBreak;
+    if (alpha || digit || c == '-') b |= kLdh;
     t.bits[c] = b;
   }
   return t;
@@ -132,32 +135,41 @@ bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept {
 
 Error CheckDomain(std::string_view s, bool utf8) noexcept {
   if (s.empty()) return Fail(ErrorCode::kBadDomain, 0);
+  const std::size_t n = s.size();
   std::size_t label_start = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
+  std::size_t i = 0;
+  while (i < n) {
+    // A run of letters, digits and hyphens: inside it only three things can
+    // be wrong, each at a known octet; the earliest is reported.
+    const std::size_t run_start = i;
+    while (i < n && Is(s[i], kLdh))
+      ++i;
+    if (i > run_start) {
+      std::size_t bad = std::string_view::npos;
+      if (run_start == label_start && s[run_start] == '-') bad = run_start;  // leading hyphen
+      if (i > label_start + 63) bad = std::min(bad, label_start + 63);       // label > 63
+      if (i > 255) bad = std::min(bad, std::size_t{255});                    // domain > 255
+      if (bad != std::string_view::npos) return Fail(ErrorCode::kBadDomain, bad);
+    }
+    if (i == n) break;
     if (i >= 255) return Fail(ErrorCode::kBadDomain, 255);
     const unsigned char c = s[i];
     if (c == '.') {
       if (i == label_start) return Fail(ErrorCode::kBadDomain, i);
       if (s[i - 1] == '-') return Fail(ErrorCode::kBadDomain, i - 1);
-      label_start = i + 1;
-      continue;
-    }
-    if (c == '-') {
-      if (i == label_start) return Fail(ErrorCode::kBadDomain, i);
+      label_start = ++i;
     } else if (c >= 0x80 && utf8) {
-      const std::size_t n = Utf8SequenceLength(s, i);
-      if (n == 0) return Fail(ErrorCode::kBadDomain, i);
-      if (i + n - label_start > 63) return Fail(ErrorCode::kBadDomain, label_start + 63);
-      if (i + n > 255) return Fail(ErrorCode::kBadDomain, 255);
-      i += n - 1;
-      continue;
-    } else if (!IsLetDig(c)) {
+      const std::size_t length = Utf8SequenceLength(s, i);
+      if (length == 0) return Fail(ErrorCode::kBadDomain, i);
+      if (i + length - label_start > 63) return Fail(ErrorCode::kBadDomain, label_start + 63);
+      if (i + length > 255) return Fail(ErrorCode::kBadDomain, 255);
+      i += length;
+    } else {
       return Fail(ErrorCode::kBadDomain, i);
     }
-    if (i - label_start >= 63) return Fail(ErrorCode::kBadDomain, i);
   }
-  if (label_start == s.size()) return Fail(ErrorCode::kBadDomain, s.size() - 1);
-  if (s.back() == '-') return Fail(ErrorCode::kBadDomain, s.size() - 1);
+  if (label_start == n) return Fail(ErrorCode::kBadDomain, n - 1);
+  if (s.back() == '-') return Fail(ErrorCode::kBadDomain, n - 1);
   return {};
 }
 
@@ -369,24 +381,32 @@ Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null, bool all
 Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postmaster,
                 std::size_t* length, std::string_view* mailbox) noexcept {
   if (s.empty() || s[0] != '<') return Fail(ErrorCode::kBadPath, 0);
-  // Find the closing '>' outside a quoted local part.
+  // Find the closing '>' outside a quoted local part; a SP ends the search.
+  // Without a quote before it (the common case) memchr finds it.
   std::size_t close = std::string_view::npos;
-  bool quoted = false;
-  for (std::size_t i = 1; i < s.size(); ++i) {
-    const char c = s[i];
-    if (quoted) {
-      if (c == '\\') {
-        ++i;
+  const std::size_t gt = s.find('>', 1);
+  const std::size_t head = gt == std::string_view::npos ? s.size() : gt;
+  const std::string_view before = s.substr(0, head);
+  if (before.find('"') == std::string_view::npos) {
+    if (gt != std::string_view::npos && before.find(' ') == std::string_view::npos) close = gt;
+  } else {
+    bool quoted = false;
+    for (std::size_t i = 1; i < s.size(); ++i) {
+      const char c = s[i];
+      if (quoted) {
+        if (c == '\\') {
+          ++i;
+        } else if (c == '"') {
+          quoted = false;
+        }
       } else if (c == '"') {
-        quoted = false;
+        quoted = true;
+      } else if (c == '>') {
+        close = i;
+        break;
+      } else if (c == ' ') {
+        break;
       }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == '>') {
-      close = i;
-      break;
-    } else if (c == ' ') {
-      break;
     }
   }
   if (close == std::string_view::npos) {
