@@ -60,7 +60,7 @@ class EhloChecker {
     }
     if (text.empty() || !internal::IsLetDig(text[0])) return Bad(offset);
     std::size_t pos = 1;
-    while (pos < text.size() && (internal::IsLetDig(text[pos]) || text[pos] == '-'))
+    while (pos < text.size() && internal::Is(text[pos], internal::kLdh))
       ++pos;
     if (pos < text.size() && text[pos] == '=' && EqualsIgnoreCase(text.substr(0, pos), "AUTH")) {
       if (!options_.lenient()) return Bad(offset + pos);
