@@ -155,16 +155,24 @@ def run_afl(binary, state, args, work, corpus):
     cmd = ["afl-fuzz", "-i", corpus, "-o", out, "-V", str(args.seconds),
            "-x", os.path.join(ROOT, "fuzz", "smtp.dict"), "--", binary]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    stats = os.path.join(out, "default", "fuzzer_stats")
+
+    def read_stats():
+        # "execs_per_sec     : 18924.81": keys are padded, so strip both sides.
+        if not os.path.exists(stats):
+            return
+        kv = {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in open(stats) if ":" in l)}
+        rate = float(kv.get("execs_per_sec", "0") or 0)  # "inf" in its first second
+        with state.lock:
+            state.execs = int(rate) if rate != float("inf") else 0
+            state.corpus = int(kv.get("corpus_count", "0") or 0)
+            state.cov = kv.get("bitmap_cvg", "0")
+            state.total_execs = int(kv.get("execs_done", "0") or 0)
+
     while proc.poll() is None:
         time.sleep(2)
-        stats = os.path.join(out, "default", "fuzzer_stats")
-        if os.path.exists(stats):
-            kv = dict(l.split(":", 1) for l in open(stats) if ":" in l)
-            with state.lock:
-                state.execs = int(float(kv.get("execs_per_sec ", "0").strip() or 0))
-                state.corpus = int(kv.get("corpus_count ", "0").strip() or 0)
-                state.cov = kv.get("bitmap_cvg ", "0").strip()
-                state.total_execs = int(kv.get("execs_done ", "0").strip() or 0)
+        read_stats()
+    read_stats()  # afl-fuzz writes its final numbers as it exits
     crashes = os.path.join(out, "default", "crashes")
     if os.path.isdir(crashes):
         for name in sorted(os.listdir(crashes)):
