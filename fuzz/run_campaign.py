@@ -218,6 +218,15 @@ def worker(queue, states, args):
             continue
         if args.engine == "afl":
             run_afl(binary, state, args, work, corpus)
+            # AFL's driver has no -merge: merge its queue with the libFuzzer
+            # build of the same target when there is one (make fuzz builds it).
+            libfuzzer = os.path.join(ROOT, "build", "fuzz", "fuzz", target)
+            queue = os.path.join(work, "afl", "default", "queue")
+            if not args.no_merge and os.path.exists(libfuzzer) and os.path.isdir(queue):
+                shutil.rmtree(os.path.join(work, "new"), ignore_errors=True)
+                shutil.copytree(queue, os.path.join(work, "new"),
+                                ignore=shutil.ignore_patterns(".*"))
+                merge(libfuzzer, state, work, corpus)
         else:
             run_libfuzzer(binary, state, args, work, corpus)
             if not args.no_merge:
