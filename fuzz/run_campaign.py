@@ -118,72 +118,19 @@ def run_libfuzzer(binary, state, args, work, corpus):
 
 
 def record_finding(binary, state, crash, log, work):
-    sig = signature(log)
+    """libFuzzer: minimize the input, then keep it."""
     minimized = crash + ".min"
     subprocess.run([binary, "-minimize_crash=1", "-runs=20000", "-exact_artifact_path=" + minimized,
                     crash], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    keep = minimized if os.path.exists(minimized) else crash
-    with state.lock:
-        if sig in state.findings:
-            return
-        out_dir = os.path.join(ROOT, "fuzz-work", "findings", state.target)
-        os.makedirs(out_dir, exist_ok=True)
-        dest = os.path.join(out_dir, hashlib.sha1(sig.encode()).hexdigest()[:12])
-        shutil.copyfile(keep, dest)
-        with open(dest + ".log", "w") as f:
-            f.write(sig + "\n\n" + log[-4000:])
-        state.findings[sig] = dest
-
-
-def merge(binary, state, work, corpus):
-    with state.lock:
-        state.status = "merging"
-    before = set(os.listdir(corpus))
-    subprocess.run([binary, "-merge=1", corpus, os.path.join(work, "new")],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    with state.lock:
-        state.added = len(set(os.listdir(corpus)) - before)
-
-
-def run_afl(binary, state, args, work, corpus):
-    out = os.path.join(work, "afl")
-    shutil.rmtree(out, ignore_errors=True)
-    env = dict(os.environ, AFL_SKIP_CPUFREQ="1", AFL_NO_UI="1", AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES="1",
-               AFL_NO_AFFINITY="1")
-    with state.lock:
-        state.status = "fuzzing (afl)"
-    cmd = ["afl-fuzz", "-i", corpus, "-o", out, "-V", str(args.seconds),
-           "-x", os.path.join(ROOT, "fuzz", "smtp.dict"), "--", binary]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-    stats = os.path.join(out, "default", "fuzzer_stats")
-
-    def read_stats():
-        # "execs_per_sec     : 18924.81": keys are padded, so strip both sides.
-        if not os.path.exists(stats):
-            return
-        kv = {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in open(stats) if ":" in l)}
-        rate = float(kv.get("execs_per_sec", "0") or 0)  # "inf" in its first second
-        with state.lock:
-            state.execs = int(rate) if rate != float("inf") else 0
-            state.corpus = int(kv.get("corpus_count", "0") or 0)
-            state.cov = kv.get("bitmap_cvg", "0")
-            state.total_execs = int(kv.get("execs_done", "0") or 0)
-
-    while proc.poll() is None:
-        time.sleep(2)
-        read_stats()
-    read_stats()  # afl-fuzz writes its final numbers as it exits
-    crashes = os.path.join(out, "default", "crashes")
-    if os.path.isdir(crashes):
-        for name in sorted(os.listdir(crashes)):
-            if name.startswith("id:"):
-                path = os.path.join(crashes, name)
-                # Replay to learn which property failed.
-                r = subprocess.run([binary, path], capture_output=True, text=True, errors="replace")
-                record_finding_afl(state, path, r.stderr)
+    keep_finding(state, minimized if os.path.exists(minimized) else crash, log)
 
 
 def record_finding_afl(state, path, log):
+    keep_finding(state, path, log)
+
+
+def keep_finding(state, path, log):
+    """Keeps one file per distinct finding in fuzz-work/findings/<target>/."""
     sig = signature(log)
     with state.lock:
         if sig in state.findings:
