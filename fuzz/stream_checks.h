@@ -278,10 +278,12 @@ inline void CheckReplyRecords(const std::vector<OwnedRecord>& records, std::stri
     smtp::Deviations expected_devs = one.deviations;
     const bool ehlo = ehlo_mode && one.ok() && one.reply.code == 250;
     smtp::EhloResult e;
-    if (ehlo) {
+    // A 250 reply that fails on a later line reports an earlier EHLO grammar
+    // error first, as ParseEhloReply does.
+    if (ehlo || (ehlo_mode && !one.ok() && bytes.substr(0, 3) == "250")) {
       e = smtp::ParseEhloReply(bytes, options);
       expected_error = e.error;
-      expected_devs = e.deviations;
+      if (ehlo) expected_devs = e.deviations;
     }
     if (!expected_error.ok()) expected_error.offset += r.offset;
     FUZZ_CHECK(expected_error == r.error, "reply stream %s, one-shot parse %s on '%s'",

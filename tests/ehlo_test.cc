@@ -83,6 +83,9 @@ TEST(EhloReplyTest, Table) {
        DeviationSet({D::kTrailingSpace})},
       {"250 mx.example.com \r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting= caps=[]",
        DeviationSet({D::kTrailingSpace})},
+      // An EHLO error on an earlier line comes before a later reply error.
+      Err("250-mx\r\n250-X_Y\r\n251 z\r\n", E::kBadKeyword, 13),
+      Err("250-m_x\r\n250-OK\r\n250 z\x01\r\n", E::kBadDomain, 5),
       // A bad domain is reported before the trailing space after it.
       Err("250 O_K \r\n", E::kBadDomain, 5),
       // Domain SP ehlo-greet: HT is no separator.

@@ -443,6 +443,19 @@ TEST(ReplyStreamTest, EhloGrammarErrorsAndDeviations) {
              DeviationSet({D::kOldAuthSyntax}))});
   ExpectReplies("250- 29 byte chunk, total 29\r\n250 OK id=1\r\n", kLenient, ReplyMode::kEhlo,
                 {ReplyErr(0, 43, E::kBadDomain, 4)});
+  // A reply that fails on a later line reports the earlier EHLO error: the
+  // first offending octet, not the later code mismatch or bad octet.
+  ExpectReplies("250-mx\r\n250-X_Y\r\n251 z\r\n250 q\r\n", kStrict, ReplyMode::kEhlo,
+                {ReplyErr(0, 24, E::kBadKeyword, 13),
+                 Reply(24, 7, "code=250 lines=[q] ehlo{domain=q greeting= caps=[]}")});
+  ExpectReplies("250-m_x\r\n250-OK\r\n250 z\x01\r\n", kStrict, ReplyMode::kEhlo,
+                {ReplyErr(0, 25, E::kBadDomain, 5)});
+  // In replies mode the same input is only a code mismatch.
+  ExpectReplies("250-mx\r\n250-X_Y\r\n251 z\r\n", kStrict, ReplyMode::kReplies,
+                {ReplyErr(0, 24, E::kCodeMismatch, 17)});
+  // An unfinished reply stays incomplete.
+  ExpectReplies("250-mx\r\n250-X_Y\r\n250-Z", kStrict, ReplyMode::kEhlo,
+                {ReplyErr(0, 22, E::kIncomplete, 22)});
 }
 
 }  // namespace

@@ -1132,7 +1132,35 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
   EhloResult e;
   ReplyResult r = ParseReply(text, options);
   e.outcome = r.outcome;
-  if (!r.outcome.ok()) return e;
+  if (!r.outcome.ok()) {
+    // The reply broke on some line; the EHLO grammar of the lines before it
+    // may already be broken, and the first offending octet wins. (Not at
+    // the end of input: an unfinished reply is incomplete.)
+    if (r.outcome.error == "incomplete" || text.substr(0, 3) != "250") return e;
+    std::size_t p = 0;
+    bool first_line = true;
+    while (true) {
+      const std::size_t lf = text.find('\n', p);
+      if (lf == std::string_view::npos || lf >= r.outcome.offset) break;  // the failing line
+      std::string_view content = text.substr(p, lf - p);
+      if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
+      const std::size_t base = content.size() > 3 ? p + 4 : p + 3;
+      const std::string line_text(content.size() > 4 ? content.substr(4) : std::string_view());
+      std::string domain, greeting;
+      Capability cap;
+      const Outcome o = first_line ? EhloFirstLine(line_text, options, &domain, &greeting)
+                                   : EhloLine(line_text, options, &cap);
+      if (!o.ok()) {
+        e.outcome.error = o.error;
+        e.outcome.offset = base + o.offset;
+        e.outcome.deviations.clear();
+        return e;
+      }
+      first_line = false;
+      p = lf + 1;
+    }
+    return e;
+  }
   auto fail = [&](const Outcome& o, std::size_t base) {
     e.outcome.error = o.error;
     e.outcome.offset = base + o.offset;

@@ -1,5 +1,6 @@
 #include "smtp/ehlo.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "lexer.h"
@@ -172,11 +173,26 @@ EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
   return result;
 }
 
+Error FirstEhloError(std::string_view lines, std::size_t line_count, const Options& options) {
+  if (line_count == 0) return {};
+  return InterpretEhlo(ReplyFromValidated(lines, 250, line_count), options).error;
+}
+
 EhloResult ParseEhloReply(std::string_view text, const Options& options) {
   const ReplyResult parsed = ParseReply(text, options);
   if (!parsed.ok()) {
     EhloResult result;
     result.error = parsed.error;
+    // An EHLO grammar error on an earlier line comes first (not past the end
+    // of input: an unfinished reply is incomplete, whatever it holds).
+    if (parsed.error.code != ErrorCode::kIncomplete && text.substr(0, 3) == "250") {
+      const std::size_t offset = std::min<std::size_t>(parsed.error.offset, text.size());
+      const std::size_t lf = offset == 0 ? std::string_view::npos : text.rfind('\n', offset - 1);
+      const std::string_view prior = text.substr(0, lf == std::string_view::npos ? 0 : lf + 1);
+      const std::size_t count =
+          static_cast<std::size_t>(std::count(prior.begin(), prior.end(), '\n'));
+      if (Error e = FirstEhloError(prior, count, options); !e.ok()) result.error = e;
+    }
     return result;
   }
   EhloResult result = InterpretEhlo(parsed.reply, options);

@@ -431,6 +431,14 @@ void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
   EndReply();
 }
 
+Error ReplyStream::EarliestError(Error error, std::string_view prior) const {
+  // In ehlo mode a 250 reply that fails on a later line may already break
+  // the EHLO grammar earlier: the first offending octet is reported.
+  if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250) return error;
+  const Error ehlo = FirstEhloError(prior, assembler_.line_count(), options_);
+  return ehlo.ok() ? error : Error{ehlo.code, reply_start_ + ehlo.offset};
+}
+
 void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
   const std::uint64_t chunk_offset = offset_;
   std::size_t pos = 0;
@@ -447,10 +455,17 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
       buffered_ = !in_chunk;
     }
     const std::uint64_t end = event.start + event.length;
+    // The complete lines before this one (an EHLO error in them comes first).
+    const std::string_view prior =
+        buffered_ ? std::string_view(buffer_) : chunk.substr(begin, line_pos - begin);
     if (event.kind == LineFramer::Kind::kOverlong) {
-      Fail(end, Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line}, sink);
+      Fail(end,
+           EarliestError(Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line},
+                         prior),
+           sink);
       continue;
     }
+    const std::size_t prior_size = prior.size();
     if (buffered_) buffer_.append(event.line);
     const CheckedLine checked = CheckLine(event.line, options_.max_reply_line, options_);
     ReplyAssembler::Step step;
@@ -461,7 +476,9 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
       step = assembler_.AddLine(checked.content, event.start);
     }
     if (step == ReplyAssembler::Step::kFailed) {
-      Fail(end, assembler_.error(), sink);
+      const std::string_view before =
+          buffered_ ? std::string_view(buffer_).substr(0, prior_size) : prior;
+      Fail(end, EarliestError(assembler_.error(), before), sink);
     } else if (step == ReplyAssembler::Step::kDone) {
       Complete(buffered_ ? std::string_view(buffer_) : chunk.substr(begin, pos - begin), sink);
     }

@@ -115,6 +115,13 @@ struct EhloResult {
 // start of reply.lines.raw(). Used by ParseEhloReply and the stream parser.
 [[nodiscard]] EhloResult InterpretEhlo(const Reply& reply, const Options& options);
 
+// For a 250 reply that failed on a later line: the first EHLO grammar error
+// in its `line_count` complete, valid lines before that line (the last may
+// be a continuation line), so that the earliest offending octet is the one
+// reported. kOk when those lines are fine. Offsets are relative to `lines`.
+[[nodiscard]] Error FirstEhloError(std::string_view lines, std::size_t line_count,
+                                   const Options& options);
+
 }  // namespace smtp
 
 #endif  // SMTP_EHLO_H_

@@ -129,6 +129,7 @@ class ReplyStream {
  private:
   void Complete(std::string_view raw, RecordSink sink);
   void Fail(std::uint64_t end, Error error, RecordSink sink);
+  [[nodiscard]] Error EarliestError(Error error, std::string_view prior) const;
   void EndReply();
 
   Options options_;
