@@ -136,6 +136,14 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
   return line.line.continued ? Step::kMore : Step::kDone;
 }
 
+ReplyAssembler::Step ReplyAssembler::AddFramedLine(std::string_view line,
+                                                   std::uint64_t line_offset) {
+  const CheckedLine checked = CheckLine(line, options_->max_reply_line, *options_);
+  if (!checked.ok()) return Fail(Error{checked.error.code, line_offset + checked.error.offset});
+  deviations_.Add(checked.deviations);
+  return AddLine(checked.content, line_offset);
+}
+
 void ReplyAssembler::Reset() noexcept {
   error_ = Error{};
   deviations_ = Deviations{};
@@ -161,15 +169,7 @@ ReplyResult ParseReply(std::string_view text, const Options& options) {
         found != nullptr
             ? static_cast<std::size_t>(static_cast<const char*>(found) - text.data()) + 1
             : text.size();
-    const CheckedLine checked =
-        CheckLine(text.substr(pos, end - pos), options.max_reply_line, options);
-    ReplyAssembler::Step step;
-    if (!checked.ok()) {
-      step = assembler.Fail(Error{checked.error.code, pos + checked.error.offset});
-    } else {
-      assembler.AddDeviations(checked.deviations);
-      step = assembler.AddLine(checked.content, pos);
-    }
+    const ReplyAssembler::Step step = assembler.AddFramedLine(text.substr(pos, end - pos), pos);
     pos = end;
     if (step == ReplyAssembler::Step::kFailed) {
       result.error = assembler.error();

@@ -150,23 +150,15 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   }
 
   record.kind = RecordKind::kCommand;
-  const std::size_t limit =
-      IsAuthLine(event.line) ? options_.max_auth_line : options_.max_command_line;
-  const CheckedLine checked = CheckLine(event.line, limit, options_);
-  if (!checked.ok()) {
-    record.error = Error{checked.error.code, event.start + checked.error.offset};
-    sink(record);
-    return;
-  }
-  const CommandResult result = ParseCommandContent(checked.content, options_);
+  // The same one-line parse the public API offers: framing, octets, grammar.
+  const CommandResult result = ParseCommand(event.line, options_);
   if (!result.ok()) {
     record.error = Error{result.error.code, event.start + result.error.offset};
     sink(record);
     return;
   }
   record.command = result.command;
-  record.deviations = checked.deviations;
-  record.deviations.Add(result.deviations);
+  record.deviations = result.deviations;
   sink(record);
 
   // The server is assumed to accept every valid command.
@@ -175,7 +167,7 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
       EnterState(State::kData, end);
       // After "DATA<LF>" (lenient) the content does not start at a line
       // start: "LF . CRLF" must not end the message.
-      if (checked.end == LineEnd::kBareLf) phase_ = DataPhase::kMid;
+      if (result.deviations.Has(Deviation::kBareLf)) phase_ = DataPhase::kMid;
       break;
     case Verb::kBdat:
       EnterState(State::kBdat, end);
@@ -467,14 +459,7 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
     }
     const std::size_t prior_size = prior.size();
     if (buffered_) buffer_.append(event.line);
-    const CheckedLine checked = CheckLine(event.line, options_.max_reply_line, options_);
-    ReplyAssembler::Step step;
-    if (!checked.ok()) {
-      step = assembler_.Fail(Error{checked.error.code, event.start + checked.error.offset});
-    } else {
-      assembler_.AddDeviations(checked.deviations);
-      step = assembler_.AddLine(checked.content, event.start);
-    }
+    const ReplyAssembler::Step step = assembler_.AddFramedLine(event.line, event.start);
     if (step == ReplyAssembler::Step::kFailed) {
       const std::string_view before =
           buffered_ ? std::string_view(buffer_).substr(0, prior_size) : prior;

@@ -138,12 +138,14 @@ class ReplyAssembler {
   // kDone: the reply ended with this line. kFailed: error() says why; the
   // reply ends with this line too.
   [[nodiscard]] Step AddLine(std::string_view content, std::uint64_t line_offset);
+  // CheckLine on a whole framed line (terminator included), then AddLine:
+  // what every reply reader does with each line.
+  [[nodiscard]] Step AddFramedLine(std::string_view line, std::uint64_t line_offset);
   // Records a line that failed framing or the octet check.
   Step Fail(Error error) {
     error_ = error;
     return Step::kFailed;
   }
-  void AddDeviations(Deviations d) noexcept { deviations_.Add(d); }
 
   [[nodiscard]] const Error& error() const noexcept { return error_; }
   [[nodiscard]] Deviations deviations() const noexcept { return deviations_; }
