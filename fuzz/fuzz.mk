@@ -1,13 +1,18 @@
 # fuzz/fuzz.mk: the fuzz suite's make rules, included by the root Makefile.
 #
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ_JOBS=N] [FUZZ_TARGETS=a,b] [ENGINE=afl]
-#       build the targets (clang-14, libFuzzer + ASan + UBSan, build/fuzz),
-#       fuzz every target in parallel, merge new coverage into corpus/,
-#       minimize and de-duplicate findings (fuzz-work/findings/), print a
-#       summary; exit status 1 when anything was found
+#             [FUZZ_CORPUS=corpus] [FUZZ_WORK=fuzz-work]
+#       build the targets (clang-14, libFuzzer + ASan + UBSan, build/fuzz;
+#       with ENGINE=afl also AFL++, build/fuzz-afl), fuzz every target in
+#       parallel, merge new coverage into corpus/, minimize and de-duplicate
+#       findings (fuzz-work/findings/), print a summary. The driver's exit
+#       status: 0 all done and nothing found, 1 findings, 3 driver failure
+#       (make then stops with "Error 1" / "Error 3" and exits 2)
 #   make test-fuzz
 #       replay corpus/ and corpus/regressions/ through every target under
-#       ASan + UBSan, then fuzz each target for FUZZ_SMOKE_SECONDS
+#       ASan + UBSan, run the campaign driver end to end on a copy of the
+#       corpus (fuzz/test_campaign.py), check the ClusterFuzzLite build, and
+#       the coverage gate
 #   make coverage
 #       llvm-cov report + HTML (build/fuzz-coverage/html) of parser/ over the
 #       shipped corpus; fails below FUZZ_COVERAGE_MIN percent of lines
@@ -18,18 +23,24 @@ SMTP_FUZZ_MK := 1
 
 # The campaign driver is Python (and AFL++ for ENGINE=afl, below); the root
 # Makefile's `deps` installs these with the rest on a fresh machine.
-SMTP_EXTRA_PACKAGES += python3
+# make test runs both engines (test-fuzz), hence afl++ always.
+SMTP_EXTRA_PACKAGES += python3 afl++
 
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_JOBS ?= $(shell nproc)
 FUZZ_TARGETS ?= command_line,reply_line,ehlo_reply,command_stream,command_stream_structured,reply_stream,policy,data,differential
 comma := ,
 FUZZ_TARGET_LIST = $(subst $(comma), ,$(FUZZ_TARGETS))
 ENGINE ?= libfuzzer
-ifeq ($(ENGINE),afl)
-SMTP_EXTRA_PACKAGES += afl++
-endif
+# Where campaigns read and merge seeds, and keep their logs and findings.
+FUZZ_CORPUS ?= corpus
+FUZZ_WORK ?= fuzz-work
+# The campaign test (test-fuzz): seconds per target, and the AFL++ targets
+# (the first two of FUZZ_TARGETS).
+FUZZ_TEST_SECONDS ?= 3
+FUZZ_TEST_AFL_TARGETS ?= $(subst $(space),$(comma),$(wordlist 1,2,$(FUZZ_TARGET_LIST)))
+empty :=
+space := $(empty) $(empty)
 FUZZ_BUILD ?= build/fuzz
 FUZZ_AFL_BUILD ?= build/fuzz-afl
 FUZZ_COV_BUILD ?= build/fuzz-coverage
@@ -42,7 +53,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 FUZZ_CMAKE := -G Ninja -DSMTP_BUILD_FUZZERS=ON -DSMTP_BUILD_TESTS=OFF -DSMTP_BUILD_TOOLS=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: fuzz-cflite-test fuzz fuzz-build fuzz-build-afl fuzz-gcc test-fuzz fuzz-replay fuzz-smoke coverage
+.PHONY: fuzz-cflite-test fuzz fuzz-build fuzz-build-afl fuzz-gcc test-fuzz fuzz-replay fuzz-campaign-test \
+  coverage
 
 fuzz-build: deps
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) $(FUZZ_CMAKE) \
@@ -52,28 +64,33 @@ fuzz-build: deps
 	cmake --build $(FUZZ_BUILD) -j$(FUZZ_JOBS_BUILD)
 
 # AFL++ (Debian afl++): afl-clang-fast++ instrumentation and its libFuzzer
-# driver, same targets.
+# driver, same targets (only those in FUZZ_TARGETS are built).
 fuzz-build-afl: deps
 	CC=afl-clang-fast CXX=afl-clang-fast++ AFL_QUIET=1 cmake -S . -B $(FUZZ_AFL_BUILD) $(FUZZ_CMAKE) \
 	  -DSMTP_FUZZ_ENGINE=external -DSMTP_FUZZ_LINK=/usr/lib/afl/libAFLDriver.a \
 	  "-DCMAKE_CXX_FLAGS=$(FUZZ_SAN) $(FUZZ_CLANG_WORKAROUND)" "-DCMAKE_EXE_LINKER_FLAGS=$(FUZZ_SAN)"
-	AFL_QUIET=1 cmake --build $(FUZZ_AFL_BUILD) -j$(FUZZ_JOBS_BUILD)
+	AFL_QUIET=1 cmake --build $(FUZZ_AFL_BUILD) -j$(FUZZ_JOBS_BUILD) --target $(FUZZ_TARGET_LIST)
 
+# ENGINE=afl also builds the libFuzzer targets: they merge AFL's queue into
+# the corpus (AFL's driver has no -merge) and minimize its crashes.
+FUZZ_CAMPAIGN = python3 fuzz/run_campaign.py --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) \
+  --targets $(FUZZ_TARGETS) --corpus $(FUZZ_CORPUS) --work $(FUZZ_WORK) --merge-build $(FUZZ_BUILD)
 ifeq ($(ENGINE),afl)
-fuzz: fuzz-build-afl
-	python3 fuzz/run_campaign.py --engine afl --build $(FUZZ_AFL_BUILD) --seconds $(FUZZ_SECONDS) \
-	  --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS)
-else
+fuzz: fuzz-build fuzz-build-afl
+	$(FUZZ_CAMPAIGN) --engine afl --build $(FUZZ_AFL_BUILD)
+else ifeq ($(ENGINE),libfuzzer)
 fuzz: fuzz-build
-	python3 fuzz/run_campaign.py --engine libfuzzer --build $(FUZZ_BUILD) --seconds $(FUZZ_SECONDS) \
-	  --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS)
+	$(FUZZ_CAMPAIGN) --engine libfuzzer --build $(FUZZ_BUILD)
+else
+fuzz:
+	@echo "make fuzz: unknown ENGINE=$(ENGINE) (libfuzzer or afl)" >&2; exit 2
 endif
 
 # Replays every corpus file and regression through its target (libFuzzer
 # binaries with -runs=0 execute the given inputs and exit).
 fuzz-replay: fuzz-build
 	@for t in $(FUZZ_TARGET_LIST); do \
-	  dirs="corpus/$$t"; [[ -d corpus/regressions/$$t ]] && dirs="$$dirs corpus/regressions/$$t"; \
+	  dirs="$(FUZZ_CORPUS)/$$t"; [[ -d $(FUZZ_CORPUS)/regressions/$$t ]] && dirs="$$dirs $(FUZZ_CORPUS)/regressions/$$t"; \
 	  files=$$(find $$dirs -type f ! -name '*.expected' ! -name '*.known-bug' | wc -l); \
 	  echo "replay $$t: $$files inputs"; \
 	  find $$dirs -type f ! -name '*.expected' ! -name '*.known-bug' -print0 | \
@@ -81,11 +98,17 @@ fuzz-replay: fuzz-build
 	    { tail -20 $(FUZZ_BUILD)/replay-$$t.log; echo "replay $$t: FAILED"; exit 1; }; \
 	done
 
-fuzz-smoke: fuzz-build
-	python3 fuzz/run_campaign.py --engine libfuzzer --build $(FUZZ_BUILD) \
-	  --seconds $(FUZZ_SMOKE_SECONDS) --jobs $(FUZZ_JOBS) --targets $(FUZZ_TARGETS) --no-merge
+# The campaign driver end to end (fuzz/test_campaign.py): every target of
+# FUZZ_TARGETS with libFuzzer, two with AFL++, and the planted-crash target,
+# on a temporary copy of the corpus; checks statuses, numbers, merges, the
+# summary, findings and exit statuses.
+fuzz-campaign-test: fuzz-build
+	AFL_QUIET=1 $(MAKE) --no-print-directory fuzz-build-afl FUZZ_TARGETS=$(FUZZ_TEST_AFL_TARGETS)
+	python3 fuzz/test_campaign.py --build $(FUZZ_BUILD) --afl-build $(FUZZ_AFL_BUILD) \
+	  --targets $(FUZZ_TARGETS) --afl-targets $(FUZZ_TEST_AFL_TARGETS) \
+	  --seconds $(FUZZ_TEST_SECONDS) --jobs 2
 
-test-fuzz: fuzz-replay fuzz-smoke fuzz-cflite-test coverage
+test-fuzz: fuzz-replay fuzz-campaign-test fuzz-cflite-test coverage
 
 # Runs .clusterfuzzlite/build.sh as OSS-Fuzz would and checks $OUT.
 fuzz-cflite-test:
@@ -97,7 +120,8 @@ fuzz-gcc:
 	  -DCMAKE_CXX_COMPILER=g++-12 -DSMTP_FUZZ_ENGINE=replay -DSMTP_SANITIZE=address,undefined
 	cmake --build $(FUZZ_GCC_BUILD) -j$(FUZZ_JOBS_BUILD)
 	@for t in $(FUZZ_TARGET_LIST); do \
-	  $(FUZZ_GCC_BUILD)/fuzz/$$t corpus/$$t $$( [[ -d corpus/regressions/$$t ]] && echo corpus/regressions/$$t) \
+	  $(FUZZ_GCC_BUILD)/fuzz/$$t $(FUZZ_CORPUS)/$$t \
+	    $$( [[ -d $(FUZZ_CORPUS)/regressions/$$t ]] && echo $(FUZZ_CORPUS)/regressions/$$t) \
 	    2>&1 | tail -1; \
 	done
 
@@ -111,8 +135,8 @@ coverage:
 	cmake --build $(FUZZ_COV_BUILD) -j$(FUZZ_JOBS_BUILD)
 	rm -rf $(FUZZ_COV_BUILD)/profiles && mkdir -p $(FUZZ_COV_BUILD)/profiles
 	@for t in $(FUZZ_TARGET_LIST); do \
-	  LLVM_PROFILE_FILE=$(FUZZ_COV_BUILD)/profiles/$$t.profraw $(FUZZ_COV_BUILD)/fuzz/$$t corpus/$$t \
-	    $$( [[ -d corpus/regressions/$$t ]] && echo corpus/regressions/$$t) 2>/dev/null; \
+	  LLVM_PROFILE_FILE=$(FUZZ_COV_BUILD)/profiles/$$t.profraw $(FUZZ_COV_BUILD)/fuzz/$$t $(FUZZ_CORPUS)/$$t \
+	    $$( [[ -d $(FUZZ_CORPUS)/regressions/$$t ]] && echo $(FUZZ_CORPUS)/regressions/$$t) 2>/dev/null; \
 	done
 	llvm-profdata-14 merge -sparse $(FUZZ_COV_BUILD)/profiles/*.profraw -o $(FUZZ_COV_BUILD)/fuzz.profdata
 	@objs=""; for t in $(FUZZ_TARGET_LIST); do \
