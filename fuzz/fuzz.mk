@@ -103,7 +103,7 @@ fuzz-replay: fuzz-build
 # on a temporary copy of the corpus; checks statuses, numbers, merges, the
 # summary, findings and exit statuses.
 fuzz-campaign-test: fuzz-build
-	AFL_QUIET=1 $(MAKE) --no-print-directory fuzz-build-afl FUZZ_TARGETS=$(FUZZ_TEST_AFL_TARGETS)
+	$(MAKE) --no-print-directory fuzz-build-afl FUZZ_TARGETS=$(FUZZ_TEST_AFL_TARGETS),planted_crash
 	python3 fuzz/test_campaign.py --build $(FUZZ_BUILD) --afl-build $(FUZZ_AFL_BUILD) \
 	  --targets $(FUZZ_TARGETS) --afl-targets $(FUZZ_TEST_AFL_TARGETS) \
 	  --seconds $(FUZZ_TEST_SECONDS) --jobs 2
