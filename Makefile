@@ -1,8 +1,11 @@
 # smtp: build, test and fuzz entry points.
 #
-#   make test     install missing Debian packages (as root), then build and run
-#                 the whole suite twice: GCC (build/gcc) and Clang 14 with
-#                 AddressSanitizer + UndefinedBehaviorSanitizer (build/clang-asan)
+#   make test     install missing Debian packages (as root), then: static checks
+#                 of every script (test-lint), the whole suite twice: GCC
+#                 (build/gcc) and Clang 14 with AddressSanitizer +
+#                 UndefinedBehaviorSanitizer (build/clang-asan), the fuzz suite
+#                 (test-fuzz), and every script the README and docs/ name
+#                 (test-scripts)
 #   make fuzz     fuzz the parser (see fuzz/); without the fuzz suite, run
 #                 smtp-parse over the shipped real-world captures
 #   make format   clang-format -i every tracked C++ file
@@ -26,6 +29,9 @@ CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
 SMTP_PACKAGES := cmake ninja-build g++ clang-14 libclang-rt-14-dev llvm-14 \
   libgtest-dev libgmock-dev libbenchmark-dev libabsl-dev zlib1g-dev
 SMTP_EXTRA_PACKAGES ?=
+# test-lint and test-scripts: pyflakes3, shellcheck; bench/compare.sh (Go);
+# make format.
+SMTP_PACKAGES += python3 python3-pyflakes shellcheck golang-go clang-format-14
 
 # The benchmarks are built (so they keep compiling) in the GCC build once
 # bench/ has a CMakeLists.txt. The fuzz targets have their own build
@@ -36,17 +42,17 @@ SMTP_ASAN_FLAGS ?=
 -include fuzz/fuzz.mk
 
 .PHONY: test deps configure-gcc configure-asan build build-gcc build-asan test-gcc test-asan test-fuzz fuzz tools \
-  format clean
+  format clean test-lint test-scripts
 
 # Every part runs even when an earlier one failed, so one run shows all
 # failures; the exit status is non-zero if any failed.
 test: deps
 	@failed=(); \
-	for t in test-gcc test-asan test-fuzz; do \
+	for t in test-lint test-gcc test-asan test-fuzz test-scripts; do \
 	  $(MAKE) --no-print-directory $$t || failed+=("$$t"); \
 	done; \
 	if (( $${#failed[@]} )); then echo "make test: FAILED: $${failed[*]}" >&2; exit 1; fi; \
-	echo "make test: all passed (GCC, Clang ASan/UBSan, fuzz hook)"
+	echo "make test: all passed (lint, GCC, Clang ASan/UBSan, fuzz suite, scripts)"
 
 # --- Debian packages ---------------------------------------------------------
 deps:
@@ -97,6 +103,17 @@ test-gcc: build-gcc
 
 test-asan: build-asan
 	UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir $(ASAN_DIR) $(CTEST_FLAGS)
+
+# Static checks of every tracked Python and shell script (pyflakes3, bash -n,
+# shellcheck); any finding fails.
+test-lint:
+	tests/scripts/lint.sh
+
+# Every script and make target that README.md and docs/ name, run on small
+# inputs (tests/scripts/test_scripts.py); needs the GCC and fuzz builds.
+test-scripts: build-gcc
+	$(MAKE) --no-print-directory fuzz-build
+	python3 tests/scripts/test_scripts.py --fuzz-build $(FUZZ_BUILD) --gcc-build $(GCC_DIR)
 
 # --- Fuzzing (defaults until fuzz/fuzz.mk takes over) ------------------------
 REALWORLD ?= tests/data/realworld

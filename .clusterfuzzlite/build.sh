@@ -11,7 +11,9 @@ elif [[ -f "$here/../fuzz/CMakeLists.txt" ]]; then
 else
   root=$SRC/smtp
 fi
-targets="command_line reply_line ehlo_reply command_stream command_stream_structured reply_stream policy data differential"
+# The targets: FUZZ_TARGETS of fuzz/fuzz.mk, the one list.
+read -r -a targets <<<"$(sed -n 's/^FUZZ_TARGETS ?= *//p' "$root/fuzz/fuzz.mk" | tr ',' ' ')"
+(( ${#targets[@]} )) || { echo "build.sh: no FUZZ_TARGETS in $root/fuzz/fuzz.mk" >&2; exit 1; }
 
 cmake -S "$root" -B "$WORK/smtp-build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release \
@@ -19,9 +21,9 @@ cmake -S "$root" -B "$WORK/smtp-build" -G Ninja \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DSMTP_BUILD_FUZZERS=ON -DSMTP_BUILD_TESTS=OFF -DSMTP_BUILD_TOOLS=OFF \
   -DSMTP_FUZZ_ENGINE=external -DSMTP_FUZZ_LINK="$LIB_FUZZING_ENGINE"
-cmake --build "$WORK/smtp-build" -j"$(nproc)" --target $targets
+cmake --build "$WORK/smtp-build" -j"$(nproc)" --target "${targets[@]}"
 
-for t in $targets; do
+for t in "${targets[@]}"; do
   cp "$WORK/smtp-build/fuzz/$t" "$OUT/"
   cp "$root/fuzz/$t.options" "$OUT/"
   if [[ -d "$root/corpus/$t" ]]; then

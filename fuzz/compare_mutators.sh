@@ -4,11 +4,13 @@
 # command_stream_structured and command_stream side by side (same CPU share)
 # RUNS times for SECONDS each, from a copy of corpus/command_stream, and
 # prints the final cov/ft of each run. Results go to docs/fuzzing.md.
+# FUZZ_BUILD (default build/fuzz) holds the targets, FUZZ_WORK (default
+# fuzz-work) the runs.
 set -euo pipefail
 secs=${1:-60} runs=${2:-2}
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${FUZZ_BUILD:-$root/build/fuzz}/fuzz
-work=$root/fuzz-work/compare
+work=${FUZZ_WORK:-$root/fuzz-work}/compare
 for r in $(seq 1 "$runs"); do
   for t in command_stream command_stream_structured; do
     rm -rf "$work/$t.$r" && mkdir -p "$work/$t.$r/corpus"

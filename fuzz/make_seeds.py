@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Writes the hand-made and real-world seeds of every fuzz target.
 
-    fuzz/make_seeds.py [REALWORLD_DIR]
+    fuzz/make_seeds.py [REALWORLD_DIR] [--corpus DIR]
 
-Seeds go to corpus/<target>/<sha1 of the content>. The real-world captures
+Seeds go to corpus/<target>/<sha1 of the content> (--corpus: DIR/<target>/). The real-world captures
 (default tests/data/realworld, the repo's copy of /work/shared/realworld) are
 cut into lines, replies and whole streams; the cuts are the seeds. Running it
 again only adds files; `make fuzz` minimizes the corpus with -merge=1.
 """
+import argparse
 import hashlib
 import os
-import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "corpus")
@@ -162,7 +162,13 @@ REPLY_HEADERS = [b"\x00\x07\x10", b"\x10\x03\x02", b"\x11\x09\x01", b"\x14\x05\x
 
 
 def main():
-    copy = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests/data/realworld")
+    global CORPUS
+    ap = argparse.ArgumentParser(description="Writes the seeds of every fuzz target.")
+    ap.add_argument("realworld", nargs="?", default=os.path.join(ROOT, "tests/data/realworld"))
+    ap.add_argument("--corpus", default=CORPUS, help="directory of the per-target corpora")
+    args = ap.parse_args()
+    CORPUS = args.corpus
+    copy = args.realworld
     if not os.path.isdir(copy):
         copy = "/work/shared/realworld"
     for c in COMMANDS:

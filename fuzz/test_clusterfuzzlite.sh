@@ -13,12 +13,14 @@ export LIB_FUZZING_ENGINE="-fsanitize=fuzzer"
 export OUT=$tmp/out WORK=$tmp/work SRC=$root/..
 "$root/.clusterfuzzlite/build.sh" > "$tmp/build.log" 2>&1 || { tail -30 "$tmp/build.log"; exit 1; }
 fail=0
-for t in command_line reply_line ehlo_reply command_stream command_stream_structured reply_stream policy data differential; do
+targets=$(sed -n 's/^FUZZ_TARGETS ?= *//p' "$root/fuzz/fuzz.mk" | tr ',' ' ')
+[[ -n $targets ]] || { echo "no FUZZ_TARGETS in fuzz/fuzz.mk"; exit 1; }
+for t in $targets; do
   for f in "$OUT/$t" "$OUT/$t.options" "$OUT/${t}_seed_corpus.zip"; do
     [[ -s $f ]] || { echo "missing $f"; fail=1; }
   done
   "$OUT/$t" -runs=100 >/dev/null 2>&1 || { echo "$t does not run"; fail=1; }
 done
 [[ -s $OUT/smtp.dict ]] || { echo "missing smtp.dict"; fail=1; }
-((fail == 0)) && echo "clusterfuzzlite: build.sh OK, $(ls "$OUT" | wc -l) files in \$OUT"
+((fail == 0)) && echo "clusterfuzzlite: build.sh OK, $(find "$OUT" -mindepth 1 -maxdepth 1 | wc -l) files in \$OUT"
 exit $fail
