@@ -502,4 +502,10 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except Exception as e:  # noqa: BLE001 - a crash of the driver is no finding
+        traceback.print_exc()
+        print("run_campaign: driver error: %s: %s; exit status %d" % (
+            type(e).__name__, e, EXIT_DRIVER), flush=True)
+        sys.exit(EXIT_DRIVER)

@@ -283,22 +283,36 @@ class Campaign(unittest.TestCase):
         r = self.driver(["raises"], build=build, merge_build=build, seconds=1)
         self.check_failure(r, "raises", "driver error: FileExistsError")
 
-    def test_driver_function_deleted(self):
-        # Issue 9: the driver called a function that no longer existed, its
-        # workers died with NameError and the campaign exited 0.
+    def driver_without(self, function):
+        """A copy of the driver with `function` deleted."""
         copy = os.path.join(self.tmp, "root", "fuzz")
-        os.makedirs(copy)
+        os.makedirs(copy, exist_ok=True)
         shutil.copy(os.path.join(ROOT, "fuzz", "fuzz.mk"), copy)
         with open(DRIVER) as f:
             source = f.read()
-        source, n = re.subn(r"^def merge\(.*?(?=^def )", "", source, flags=re.M | re.S)
+        source, n = re.subn(r"^def %s\(.*?(?=^def )" % function, "", source, flags=re.M | re.S)
         self.assertEqual(n, 1)
         with open(os.path.join(copy, "run_campaign.py"), "w") as f:
             f.write(source)
+        return os.path.join(copy, "run_campaign.py")
+
+    def test_driver_function_deleted(self):
+        # Issue 9: the driver called a function that no longer existed, its
+        # workers died with NameError and the campaign exited 0.
         build = self.fake_build("fake", FAKE_FUZZER)
         r = self.driver(["fake"], build=build, merge_build=build, seconds=1,
-                        driver=os.path.join(copy, "run_campaign.py"))
+                        driver=self.driver_without("merge"))
         self.check_failure(r, "fake", "driver error: NameError: name 'merge' is not defined")
+
+    def test_driver_crashes_in_main_thread(self):
+        # Not in a worker: the driver itself fails, with status 3, not
+        # Python's 1 (which would read as findings).
+        build = self.fake_build("fake", FAKE_FUZZER)
+        r = self.driver(["fake"], build=build, merge_build=build, seconds=1,
+                        driver=self.driver_without("table"))
+        self.assertEqual(r.returncode, run_campaign.EXIT_DRIVER, self.output)
+        self.assertIn("run_campaign: driver error: NameError: name 'table' is not defined; "
+                      "exit status 3", r.stdout, self.output)
 
     def test_usage_error(self):
         r = self.run_cmd([sys.executable, DRIVER, "--targets", "a,a"])
