@@ -63,6 +63,7 @@ class State:
         self.failure = None  # cause, when the driver failed for this target
         self.cov = self.ft = self.corpus = 0
         self.total_execs = 0
+        self.run_execs = 0  # of the libFuzzer run in progress, for the live view
         self.engine_seconds = 0.0  # time the engine ran
         self.fuzz_seconds = 0.0  # wall time of the fuzzing phase
         self.crashes = 0  # raw crashes, before de-duplication
@@ -153,6 +154,8 @@ def run_libfuzzer(binary, state, args, work, corpus):
                 if m:
                     with state.lock:
                         state.cov, state.ft, state.corpus = map(int, m.groups())
+                        n = re.match(r"#(\d+)", line)
+                        state.run_execs = int(n.group(1)) if n else state.run_execs
             proc.wait()
         elapsed = time.time() - run_start
         text = "".join(log)
@@ -160,6 +163,7 @@ def run_libfuzzer(binary, state, args, work, corpus):
         with state.lock:
             state.engine_seconds += elapsed
             state.total_execs += int(m.group(1)) if m else 0
+            state.run_execs = 0
         unit = re.search(r"Test unit written to (\S+)", text)
         if proc.returncode != 0 and unit:
             record_finding(state, unit.group(1), text)
@@ -395,7 +399,7 @@ def table(states):
              "+merged", "findings")]
     for s in states.values():
         with s.lock:
-            rows.append((s.target, s.status, "%.0f" % s.fuzz_seconds, str(s.total_execs),
+            rows.append((s.target, s.status, "%.0f" % s.fuzz_seconds, str(s.total_execs + s.run_execs),
                          str(s.exec_rate()), str(s.cov), str(s.ft), str(s.corpus),
                          str(s.added) if s.merged else "-", str(len(s.findings))))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -463,9 +467,9 @@ def main():
             for s in states.values():
                 with s.lock:
                     if s.status not in ("queued", "done", "FAILED"):
-                        parts.append("%s: %s, %d execs, cov %s, corp %s, findings %d" % (
-                            s.target, s.status, s.total_execs, s.cov, s.corpus,
-                            len(s.findings)))
+                        parts.append("%s: %s, %d execs, cov %s, corp %s, crashes %d" % (
+                            s.target, s.status, s.total_execs + s.run_execs, s.cov, s.corpus,
+                            s.crashes))
             print("[%4ds] %s" % (now - start, "; ".join(parts) or "..."), flush=True)
     for s in states.values():
         if s.status != "done" and s.failure is None:
