@@ -205,21 +205,19 @@ class Campaign(unittest.TestCase):
         self.assertIn(target, [row[0] for row in rows], msg)
 
     # --- the product: make fuzz, both engines -------------------------------
-    def test_make_fuzz_libfuzzer_every_target(self):
-        targets = ARGS.targets
+    def check_make_fuzz(self, targets, engine):
+        """`make fuzz ENGINE=engine` on a copy of the corpus: a clean run that
+        leaves corpus/ as it was."""
         self.copy_corpus(targets)
         before = snapshot(os.path.join(ROOT, "corpus"))
-        r = self.make_fuzz(targets, "libfuzzer")
-        self.check_clean_run(r, targets, "libfuzzer")
+        self.check_clean_run(self.make_fuzz(targets, engine), targets, engine)
         self.assertEqual(snapshot(os.path.join(ROOT, "corpus")), before, "corpus/ changed")
 
+    def test_make_fuzz_libfuzzer_every_target(self):
+        self.check_make_fuzz(ARGS.targets, "libfuzzer")
+
     def test_make_fuzz_afl(self):
-        targets = ARGS.afl_targets
-        self.copy_corpus(targets)
-        before = snapshot(os.path.join(ROOT, "corpus"))
-        r = self.make_fuzz(targets, "afl")
-        self.check_clean_run(r, targets, "afl")
-        self.assertEqual(snapshot(os.path.join(ROOT, "corpus")), before, "corpus/ changed")
+        self.check_make_fuzz(ARGS.afl_targets, "afl")
 
     # --- findings: exit status 1 ----------------------------------------------
     def test_planted_crash_libfuzzer(self):

@@ -23,6 +23,7 @@ import unittest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "fuzz"))
 import run_campaign  # noqa: E402
+from test_campaign import snapshot  # noqa: E402
 
 ARGS = None
 TARGETS = run_campaign.fuzz_targets()
@@ -62,16 +63,6 @@ NAMED_RE = re.compile(
     r"(?<![\w/.-])((?:fuzz|bench|tests|tools|parser|cmake|\.ci|\.clusterfuzzlite)/[\w./-]+\.(?:sh|py)"
     r"|\.ci/run|smtp-bench|smtp_benchmarks|smtp-parse)\b"
     r"|(?:`|^[ \t]*|\$ )(make [a-z][\w-]*)", re.M)
-
-
-def snapshot(path):
-    out = {}
-    for dirpath, _, files in os.walk(path):
-        for name in files:
-            p = os.path.join(dirpath, name)
-            st = os.stat(p)
-            out[os.path.relpath(p, path)] = (st.st_size, st.st_mtime_ns)
-    return out
 
 
 def sha1(data):
