@@ -21,12 +21,13 @@
 #       and replay the corpus
 SMTP_FUZZ_MK := 1
 
-# The campaign driver is Python (and AFL++ for ENGINE=afl, below); the root
-# Makefile's `deps` installs these with the rest on a fresh machine.
-# make test runs both engines (test-fuzz), hence afl++ always.
+# The campaign driver is Python; AFL++ is the second engine, and make test
+# runs both (test-fuzz). The root Makefile's `deps` installs these with the
+# rest on a fresh machine.
 SMTP_EXTRA_PACKAGES += python3 afl++
 
 FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 3
 FUZZ_JOBS ?= $(shell nproc)
 FUZZ_TARGETS ?= command_line,reply_line,ehlo_reply,command_stream,command_stream_structured,reply_stream,policy,data,differential
 comma := ,
@@ -35,9 +36,8 @@ ENGINE ?= libfuzzer
 # Where campaigns read and merge seeds, and keep their logs and findings.
 FUZZ_CORPUS ?= corpus
 FUZZ_WORK ?= fuzz-work
-# The campaign test (test-fuzz): seconds per target, and the AFL++ targets
-# (the first two of FUZZ_TARGETS).
-FUZZ_TEST_SECONDS ?= 3
+# The campaign test (test-fuzz) fuzzes each target FUZZ_SMOKE_SECONDS; its
+# AFL++ targets are the first two of FUZZ_TARGETS.
 FUZZ_TEST_AFL_TARGETS ?= $(subst $(space),$(comma),$(wordlist 1,2,$(FUZZ_TARGET_LIST)))
 empty :=
 space := $(empty) $(empty)
@@ -106,7 +106,7 @@ fuzz-campaign-test: fuzz-build
 	$(MAKE) --no-print-directory fuzz-build-afl FUZZ_TARGETS=$(FUZZ_TEST_AFL_TARGETS),planted_crash
 	python3 fuzz/test_campaign.py --build $(FUZZ_BUILD) --afl-build $(FUZZ_AFL_BUILD) \
 	  --targets $(FUZZ_TARGETS) --afl-targets $(FUZZ_TEST_AFL_TARGETS) \
-	  --seconds $(FUZZ_TEST_SECONDS) --jobs 2
+	  --seconds $(FUZZ_SMOKE_SECONDS) --jobs 2
 
 test-fuzz: fuzz-replay fuzz-campaign-test fuzz-cflite-test coverage
 

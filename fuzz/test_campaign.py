@@ -339,6 +339,10 @@ class Campaign(unittest.TestCase):
             m = re.search(r"set\(SMTP_FUZZ_TARGETS\s+([^)]*)\)", f.read())
         self.assertEqual(m.group(1).split(), mk,
                          "FUZZ_TARGETS (fuzz/fuzz.mk) and SMTP_FUZZ_TARGETS (fuzz/CMakeLists.txt)")
+        with open(os.path.join(ROOT, "tests", "fuzz.cmake")) as f:
+            m = re.search(r"set\(_smtp_fuzz_targets\s+([^)]*)\)", f.read())
+        self.assertEqual(m.group(1).split(), mk,
+                         "FUZZ_TARGETS (fuzz/fuzz.mk) and _smtp_fuzz_targets (tests/fuzz.cmake)")
         self.assertNotIn(PLANTED, mk)
         for t in mk:
             for p in ("fuzz/%s.cc" % t, "fuzz/%s.options" % t, "corpus/%s" % t):
