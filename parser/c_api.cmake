@@ -75,7 +75,14 @@ install(TARGETS smtp_c_shared smtp_c_static
 # tree can be installed with `cmake --install --prefix` anywhere.
 file(RELATIVE_PATH _smtp_pc_to_prefix
   "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
+string(REGEX REPLACE "/$" "" _smtp_pc_to_prefix "${_smtp_pc_to_prefix}")
 set(SMTP_PC_PREFIX "\${pcfiledir}/${_smtp_pc_to_prefix}")
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/smtp.pc.in ${CMAKE_CURRENT_BINARY_DIR}/smtp.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/smtp.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# The C API over smtp::parser itself, for in-tree programs that use both APIs
+# side by side (tests, the c_api fuzz target): linking libsmtp.a next to
+# smtp::parser would bring in a second copy of the parser. Not installed.
+add_library(smtp_c_api STATIC src/smtp_c.cc)
+target_link_libraries(smtp_c_api PUBLIC smtp::parser)

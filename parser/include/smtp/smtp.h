@@ -274,9 +274,9 @@ typedef struct smtp_record {
   smtp_view auth_response;
 
   /* SMTP_RECORD_REPLY, when ok. */
-  int32_t code;       /* reply code, 200..559 */
-  size_t line_count;  /* lines of the reply; iterate with smtp_reply_lines_begin */
-  smtp_view lines;    /* the reply's raw octets, every line with its terminator */
+  int32_t code;      /* reply code, 200..559 */
+  size_t line_count; /* lines of the reply; iterate with smtp_reply_lines_begin */
+  smtp_view lines;   /* the reply's raw octets, every line with its terminator */
   int32_t has_enhanced;
   /* RFC 3463 class.subject.detail at the start of the first line's text. */
   smtp_view enhanced; /* "2.1.0" as sent */
@@ -401,8 +401,7 @@ SMTP_API void smtp_reply_stream_free(smtp_reply_stream* stream);
 /* As smtp_command_stream_feed. The stream keeps at most one unfinished reply
  * (bounded by max_reply_line * max_reply_lines). */
 SMTP_API smtp_status smtp_reply_stream_feed(smtp_reply_stream* stream, const char* data,
-                                            size_t size, smtp_record_callback callback,
-                                            void* user);
+                                            size_t size, smtp_record_callback callback, void* user);
 /* As smtp_command_stream_finish. */
 SMTP_API smtp_status smtp_reply_stream_finish(smtp_reply_stream* stream,
                                               smtp_record_callback callback, void* user);
