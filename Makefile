@@ -26,6 +26,8 @@ CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
 SMTP_PACKAGES := cmake ninja-build g++ clang-14 libclang-rt-14-dev llvm-14 \
   libgtest-dev libgmock-dev libbenchmark-dev libabsl-dev zlib1g-dev
 SMTP_EXTRA_PACKAGES ?=
+# The C API's pkg-config consumer and the Python module (python/).
+SMTP_EXTRA_PACKAGES += pkg-config python3-dev pybind11-dev python3-pytest python3-cffi python3-aiosmtpd
 
 # The benchmarks are built (so they keep compiling) in the GCC build once
 # bench/ has a CMakeLists.txt. The fuzz targets have their own build
