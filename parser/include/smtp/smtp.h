@@ -361,8 +361,9 @@ typedef struct smtp_command_stream smtp_command_stream;
 SMTP_API smtp_status smtp_command_stream_new(const smtp_options* options,
                                              smtp_command_stream** out);
 
-/* Frees the stream and all it holds. NULL is ignored. Not from inside the
- * stream's own callback. */
+/* Frees the stream and all it holds. NULL is ignored. Called from inside the
+ * stream's own callback it does nothing (the stream is still in use): free
+ * it after feed/finish returns. */
 SMTP_API void smtp_command_stream_free(smtp_command_stream* stream);
 
 /* Parses `size` octets at `data` (data may be NULL when size is 0), calling
@@ -397,6 +398,7 @@ typedef struct smtp_reply_stream smtp_reply_stream;
  * otherwise). */
 SMTP_API smtp_status smtp_reply_stream_new(const smtp_options* options, smtp_reply_mode mode,
                                            smtp_reply_stream** out);
+/* As smtp_command_stream_free. */
 SMTP_API void smtp_reply_stream_free(smtp_reply_stream* stream);
 /* As smtp_command_stream_feed. The stream keeps at most one unfinished reply
  * (bounded by max_reply_line * max_reply_lines). */
@@ -405,6 +407,7 @@ SMTP_API smtp_status smtp_reply_stream_feed(smtp_reply_stream* stream, const cha
 /* As smtp_command_stream_finish. */
 SMTP_API smtp_status smtp_reply_stream_finish(smtp_reply_stream* stream,
                                               smtp_record_callback callback, void* user);
+/* As smtp_command_stream_offset. */
 SMTP_API uint64_t smtp_reply_stream_offset(const smtp_reply_stream* stream);
 
 #ifdef __cplusplus
