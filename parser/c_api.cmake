@@ -55,8 +55,12 @@ target_include_directories(smtp_c_shared INTERFACE
   $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_link_libraries(smtp_c_shared PRIVATE absl::status absl::strings)
-target_link_options(smtp_c_shared PRIVATE
-  -Wl,--version-script=${_smtp_version_script} -Wl,--no-undefined)
+target_link_options(smtp_c_shared PRIVATE -Wl,--version-script=${_smtp_version_script})
+# Every symbol resolved at link time, except in sanitizer builds: an
+# instrumented shared library takes the sanitizer runtime from the program.
+if(NOT SMTP_SANITIZE)
+  target_link_options(smtp_c_shared PRIVATE -Wl,--no-undefined)
+endif()
 
 add_library(smtp_c_static STATIC $<TARGET_OBJECTS:smtp_c_objects>)
 add_library(smtp::c_static ALIAS smtp_c_static)
