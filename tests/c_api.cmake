@@ -22,6 +22,11 @@ gtest_discover_tests(smtp_c_test DISCOVERY_MODE PRE_TEST PROPERTIES LABELS c_api
 add_executable(smtp_replay ${CMAKE_CURRENT_LIST_DIR}/consumer_c/smtp_replay.c)
 set_target_properties(smtp_replay PROPERTIES C_STANDARD 99 C_STANDARD_REQUIRED ON C_EXTENSIONS OFF)
 target_link_libraries(smtp_replay PRIVATE smtp::c)
+if(SMTP_SANITIZE AND CMAKE_C_COMPILER_ID MATCHES "Clang")
+  # libsmtp.so is C++: a C program needs the sanitizers' C++ runtime parts too.
+  target_link_options(smtp_replay PRIVATE -fsanitize-link-c++-runtime)
+  target_link_libraries(smtp_replay PRIVATE stdc++)
+endif()
 
 if(TARGET smtp-parse)
   add_test(NAME c_api.consumer

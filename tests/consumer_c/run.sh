@@ -47,7 +47,11 @@ echo "libsmtp.so: SONAME $soname, $(nm -D --defined-only "$so" | wc -l) exports,
 
 flags=(-std=c99 -pedantic -Wall -Wextra -Werror -O1)
 san=()
-if [[ -n "$sanitize" ]]; then san=(-fsanitize="$sanitize" -fno-sanitize-recover=all); fi
+if [[ -n "$sanitize" ]]; then
+  san=(-fsanitize="$sanitize" -fno-sanitize-recover=all)
+  # libsmtp is C++: with clang, a C program needs the sanitizers' C++ runtime too.
+  if "$cc" --version | grep -q clang; then san+=(-fsanitize-link-c++-runtime -lstdc++); fi
+fi
 # shellcheck disable=SC2046  # pkg-config output is a list of words
 "$cc" "${flags[@]}" "${san[@]}" -o "$work/smtp_replay" "$here/smtp_replay.c" \
   $(pkg-config --cflags --libs smtp) -Wl,-rpath,"$libdir"
