@@ -17,43 +17,22 @@ Needs PYTHONPATH to hold the built smtp package, and python3-aiosmtpd.
 """
 import asyncio
 import io
-import smtplib
 import sys
 import time
 import warnings
 
 import smtp
+from py_smtplib import parse as smtplib_replies  # the same smtplib loop as compare.sh
 
 CHUNK = 64 * 1024
 
 
-def smtp_replies(data):
-    s = smtp.ReplyStream()
+def smtp_stream(data, stream):
+    """Records of `data` fed to `stream` in CHUNK-octet pieces."""
     n = 0
     for i in range(0, len(data), CHUNK):
-        n += len(s.feed(data[i:i + CHUNK]))
-    return n + len(s.finish())
-
-
-def smtp_commands(data):
-    s = smtp.CommandStream()
-    n = 0
-    for i in range(0, len(data), CHUNK):
-        n += len(s.feed(data[i:i + CHUNK]))
-    return n + len(s.finish())
-
-
-def smtplib_replies(data):
-    client = smtplib.SMTP()  # no host: does not connect
-    client.file = io.BytesIO(data)
-    size = len(data)
-    replies = 0
-    while client.file.tell() < size:
-        code, _ = client.getreply()
-        if code == -1:
-            raise ValueError("bad reply")
-        replies += 1
-    return replies
+        n += len(stream.feed(data[i:i + CHUNK]))
+    return n + len(stream.finish())
 
 
 def make_aiosmtpd():
@@ -103,11 +82,11 @@ def main():
     with open(sys.argv[2], "rb") as f:
         data = f.read()
     if sys.argv[1] == "replies":
-        ours, t_ours = best(smtp_replies, data)
+        ours, t_ours = best(lambda d: smtp_stream(d, smtp.ReplyStream()), data)
         theirs, t_theirs = best(smtplib_replies, data)
     else:
         server = make_aiosmtpd()
-        ours, t_ours = best(smtp_commands, data)
+        ours, t_ours = best(lambda d: smtp_stream(d, smtp.CommandStream()), data)
         theirs, t_theirs = best(aiosmtpd_commands, data, server)
     if ours != theirs:
         print("item counts differ: smtp %d, python %d" % (ours, theirs), file=sys.stderr)

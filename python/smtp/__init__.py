@@ -185,7 +185,29 @@ _LIMITS_DOC = """
     least 1. ValueError for values out of range."""
 
 
-class CommandStream:
+class _Stream:
+    """feed/finish/offset, shared by CommandStream and ReplyStream."""
+
+    __slots__ = ("_impl",)
+
+    def feed(self, data: Union[bytes, bytearray, memoryview]) -> list[AnyRecord]:
+        """Parses the next octets and returns the records they complete, in
+        order. ``data`` is not kept after the call."""
+        return self._impl.feed(data)
+
+    def finish(self) -> list[AnyRecord]:
+        """End of input: returns the unfinished record, if any (error
+        ``incomplete``; in a command stream after STARTTLS, the tls record).
+        The stream then starts over at offset 0."""
+        return self._impl.finish()
+
+    @property
+    def offset(self) -> int:
+        """The stream offset of the next octet to be fed."""
+        return self._impl.offset
+
+
+class CommandStream(_Stream):
     """The client-to-server stream (SPEC section 2): commands, DATA and BDAT
     content, SASL responses, and everything after STARTTLS.
 
@@ -193,7 +215,7 @@ class CommandStream:
     content streams through.
     """
 
-    __slots__ = ("_impl",)
+    __slots__ = ()
 
     def __init__(
         self,
@@ -213,24 +235,8 @@ class CommandStream:
     __init__.__doc__ = """lenient: accept the named deviations (reported in each record);
     utf8: RFC 6531 UTF-8 in domains and local parts.""" + _LIMITS_DOC
 
-    def feed(self, data: Union[bytes, bytearray, memoryview]) -> list[AnyRecord]:
-        """Parses the next octets and returns the records they complete, in
-        order. ``data`` is not kept after the call."""
-        return self._impl.feed(data)
 
-    def finish(self) -> list[AnyRecord]:
-        """End of input: returns the unfinished record, if any (error
-        ``incomplete``; after STARTTLS the tls record). The stream then
-        starts over at offset 0."""
-        return self._impl.finish()
-
-    @property
-    def offset(self) -> int:
-        """The stream offset of the next octet to be fed."""
-        return self._impl.offset
-
-
-class ReplyStream:
+class ReplyStream(_Stream):
     """The server-to-client stream (SPEC section 3): whole replies. With
     ``ehlo=True`` every 250 reply is also read as an EHLO reply (domain,
     greeting, capabilities); a one-way stream cannot know which replies
@@ -240,7 +246,7 @@ class ReplyStream:
     max_reply_line octets) is kept.
     """
 
-    __slots__ = ("_impl",)
+    __slots__ = ()
 
     def __init__(
         self,
@@ -260,17 +266,3 @@ class ReplyStream:
 
     __init__.__doc__ = """ehlo: read 250 replies as EHLO replies; lenient: accept the named
     deviations; utf8: RFC 6531 UTF-8 in reply text.""" + _LIMITS_DOC
-
-    def feed(self, data: Union[bytes, bytearray, memoryview]) -> list[AnyRecord]:
-        """Parses the next octets and returns the replies they complete."""
-        return self._impl.feed(data)
-
-    def finish(self) -> list[AnyRecord]:
-        """End of input: returns the unfinished reply, if any (error
-        ``incomplete``). The stream then starts over at offset 0."""
-        return self._impl.finish()
-
-    @property
-    def offset(self) -> int:
-        """The stream offset of the next octet to be fed."""
-        return self._impl.offset
