@@ -36,11 +36,30 @@ inline OwnedRecord OwnC(const smtp_record& c) {
   FUZZ_CHECK((c.ok != 0) == (c.error == SMTP_ERROR_OK), "ok %d with error %d", c.ok, c.error);
   FUZZ_CHECK(c.dir == SMTP_DIR_NONE && c.has_answers == 0 && c.violations == 0,
              "session fields set in a one-way stream");
+  // Names through the C API are the C++ names.
+  FUZZ_CHECK(
+      smtp::ErrorName(o.error.code) == smtp_error_name(static_cast<smtp_error_code>(c.error)),
+      "error name of %d", c.error);
+  FUZZ_CHECK(
+      smtp::RecordKindName(o.kind) == smtp_record_kind_name(static_cast<smtp_record_kind>(c.kind)),
+      "kind name of %d", c.kind);
+  for (int bit = 0; bit < 32; ++bit) {
+    const std::uint32_t d = std::uint32_t{1} << bit;
+    if ((c.deviations & d) == 0) continue;
+    FUZZ_CHECK(
+        bit < 16 && smtp::DeviationName(static_cast<smtp::Deviation>(d)) == smtp_deviation_name(d),
+        "deviation bit %d", bit);
+  }
   if (!c.ok) return o;
   switch (c.kind) {
     case SMTP_RECORD_COMMAND: {
       o.verb = static_cast<smtp::Verb>(c.verb);
       o.host_type = static_cast<smtp::HostType>(c.host_type);
+      FUZZ_CHECK(smtp::VerbName(o.verb) == smtp_verb_name(static_cast<smtp_verb>(c.verb)),
+                 "verb name of %d", c.verb);
+      FUZZ_CHECK(smtp::HostTypeName(o.host_type) ==
+                     smtp_host_type_name(static_cast<smtp_host_type>(c.host_type)),
+                 "host type name of %d", c.host_type);
       o.host = Str(c.host);
       o.path = Str(c.path);
       smtp_iter it;
@@ -123,6 +142,8 @@ inline void CheckCApi(const std::uint8_t* data, std::size_t size) {
 
   smtp_options options;
   smtp_options_init(&options);
+  // An older caller's struct (the first version's size) is read the same.
+  options.struct_size = offsetof(smtp_options, max_reply_lines) + sizeof(options.max_reply_lines);
   options.policy = setup.options.lenient() ? SMTP_POLICY_LENIENT : SMTP_POLICY_STRICT;
   options.utf8 = setup.options.utf8 ? 1 : 0;
   options.max_command_line = setup.options.max_command_line;
