@@ -37,12 +37,10 @@ inline OwnedRecord OwnC(const smtp_record& c) {
   FUZZ_CHECK(c.dir == SMTP_DIR_NONE && c.has_answers == 0 && c.violations == 0,
              "session fields set in a one-way stream");
   // Names through the C API are the C++ names.
-  FUZZ_CHECK(
-      smtp::ErrorName(o.error.code) == smtp_error_name(static_cast<smtp_error_code>(c.error)),
-      "error name of %d", c.error);
-  FUZZ_CHECK(
-      smtp::RecordKindName(o.kind) == smtp_record_kind_name(static_cast<smtp_record_kind>(c.kind)),
-      "kind name of %d", c.kind);
+  FUZZ_CHECK(smtp::ErrorName(o.error.code) == smtp_error_name(c.error), "error name of %d",
+             c.error);
+  FUZZ_CHECK(smtp::RecordKindName(o.kind) == smtp_record_kind_name(c.kind), "kind name of %d",
+             c.kind);
   for (int bit = 0; bit < 32; ++bit) {
     const std::uint32_t d = std::uint32_t{1} << bit;
     if ((c.deviations & d) == 0) continue;
@@ -55,10 +53,8 @@ inline OwnedRecord OwnC(const smtp_record& c) {
     case SMTP_RECORD_COMMAND: {
       o.verb = static_cast<smtp::Verb>(c.verb);
       o.host_type = static_cast<smtp::HostType>(c.host_type);
-      FUZZ_CHECK(smtp::VerbName(o.verb) == smtp_verb_name(static_cast<smtp_verb>(c.verb)),
-                 "verb name of %d", c.verb);
-      FUZZ_CHECK(smtp::HostTypeName(o.host_type) ==
-                     smtp_host_type_name(static_cast<smtp_host_type>(c.host_type)),
+      FUZZ_CHECK(smtp::VerbName(o.verb) == smtp_verb_name(c.verb), "verb name of %d", c.verb);
+      FUZZ_CHECK(smtp::HostTypeName(o.host_type) == smtp_host_type_name(c.host_type),
                  "host type name of %d", c.host_type);
       o.host = Str(c.host);
       o.path = Str(c.path);

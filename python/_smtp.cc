@@ -53,7 +53,7 @@ struct Types {
     capability = t[6];
     for (int v = 0; v <= SMTP_ERROR_LAST; ++v) {
       errors.push_back(v == 0 ? py::none() : t[7](v));  // no member for "ok"
-      messages.push_back(py::str(smtp_error_message(static_cast<smtp_error_code>(v))));
+      messages.push_back(py::str(smtp_error_message(v)));
     }
     for (int bit = 0; bit < 32; ++bit) {
       const std::uint32_t d = std::uint32_t{1} << bit;
@@ -66,13 +66,13 @@ struct Types {
       deviations.push_back(member);
     }
     for (int k = SMTP_RECORD_COMMAND; k <= SMTP_RECORD_REPLY; ++k) {
-      kinds.push_back(py::str(smtp_record_kind_name(static_cast<smtp_record_kind>(k))));
+      kinds.push_back(py::str(smtp_record_kind_name(k)));
     }
     for (int v = SMTP_VERB_UNKNOWN; v <= SMTP_VERB_AUTH; ++v) {
-      verbs.push_back(py::str(smtp_verb_name(static_cast<smtp_verb>(v))));
+      verbs.push_back(py::str(smtp_verb_name(v)));
     }
     for (int h = SMTP_HOST_DOMAIN; h <= SMTP_HOST_GENERAL; ++h) {
-      host_types.push_back(py::str(smtp_host_type_name(static_cast<smtp_host_type>(h))));
+      host_types.push_back(py::str(smtp_host_type_name(h)));
     }
     empty_tuple = py::tuple(0);
     const auto intern = [](const char* s) {
@@ -172,9 +172,7 @@ py::object Record(const smtp_record& r, const Types& t) {
     const auto e = static_cast<std::size_t>(r.error);
     Set(o, t.error, e < t.errors.size() ? t.errors[e] : Int(e));
     Set(o, t.error_offset, Int(r.error_offset));
-    Set(o, t.message,
-        e < t.messages.size() ? t.messages[e]
-                              : py::str(smtp_error_message(static_cast<smtp_error_code>(r.error))));
+    Set(o, t.message, e < t.messages.size() ? t.messages[e] : py::str(smtp_error_message(r.error)));
   }
   if (r.deviations == 0) {
     Set(o, t.deviations_name, t.empty_tuple);
@@ -368,8 +366,8 @@ PYBIND11_MODULE(_smtp, m) {
   m.doc() = "Low-level binding of the smtp C API; use the smtp package instead.";
   m.attr("VERSION") = smtp_version();
   m.attr("ERROR_LAST") = static_cast<int>(SMTP_ERROR_LAST);
-  m.def("error_name", [](int v) { return smtp_error_name(static_cast<smtp_error_code>(v)); });
-  m.def("error_message", [](int v) { return smtp_error_message(static_cast<smtp_error_code>(v)); });
+  m.def("error_name", [](int v) { return smtp_error_name(v); });
+  m.def("error_message", [](int v) { return smtp_error_message(v); });
   m.def("deviation_name", [](std::uint32_t d) { return smtp_deviation_name(d); });
   m.def("make_types", [](const py::tuple& t) { return std::make_shared<Types>(t); });
   py::class_<Types, std::shared_ptr<Types>>(m, "_Types");

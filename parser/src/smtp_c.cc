@@ -311,7 +311,7 @@ uint32_t smtp_version(void) {
   return SMTP_VERSION;
 }
 
-const char* smtp_status_name(smtp_status status) {
+const char* smtp_status_name(int32_t status) {
   switch (status) {
     case SMTP_STATUS_OK:
       return "ok";
@@ -329,14 +329,14 @@ const char* smtp_status_name(smtp_status status) {
   return "unknown";
 }
 
-const char* smtp_error_name(smtp_error_code code) {
-  const int v = static_cast<int>(code);
+const char* smtp_error_name(int32_t code) {
+  const int32_t v = code;
   if (v < 0 || v > SMTP_ERROR_LAST) return "unknown";
   return Cstr(smtp::ErrorName(static_cast<smtp::ErrorCode>(v)));
 }
 
-const char* smtp_error_message(smtp_error_code code) {
-  const int v = static_cast<int>(code);
+const char* smtp_error_message(int32_t code) {
+  const int32_t v = code;
   if (v < 0 || v > SMTP_ERROR_LAST) return "unknown error";
   return Cstr(smtp::ErrorMessage(static_cast<smtp::ErrorCode>(v)));
 }
@@ -349,20 +349,20 @@ const char* smtp_deviation_name(uint32_t deviation) {
   return Cstr(smtp::DeviationName(static_cast<smtp::Deviation>(deviation)));
 }
 
-const char* smtp_record_kind_name(smtp_record_kind kind) {
-  const int v = static_cast<int>(kind);
+const char* smtp_record_kind_name(int32_t kind) {
+  const int32_t v = kind;
   if (v < SMTP_RECORD_COMMAND || v > SMTP_RECORD_REPLY) return "unknown";
   return Cstr(smtp::RecordKindName(static_cast<smtp::RecordKind>(v)));
 }
 
-const char* smtp_verb_name(smtp_verb verb) {
-  const int v = static_cast<int>(verb);
+const char* smtp_verb_name(int32_t verb) {
+  const int32_t v = verb;
   if (v <= SMTP_VERB_UNKNOWN || v > SMTP_VERB_AUTH) return "";
   return Cstr(smtp::VerbName(static_cast<smtp::Verb>(v)));
 }
 
-const char* smtp_host_type_name(smtp_host_type type) {
-  const int v = static_cast<int>(type);
+const char* smtp_host_type_name(int32_t type) {
+  const int32_t v = type;
   if (v < SMTP_HOST_DOMAIN || v > SMTP_HOST_GENERAL) return "unknown";
   return Cstr(smtp::HostTypeName(static_cast<smtp::HostType>(v)));
 }
@@ -487,13 +487,13 @@ uint64_t smtp_command_stream_offset(const smtp_command_stream* stream) {
   return stream == nullptr ? 0 : stream->stream.offset();
 }
 
-smtp_status smtp_reply_stream_new(const smtp_options* options, smtp_reply_mode mode,
+smtp_status smtp_reply_stream_new(const smtp_options* options, int32_t mode,
                                   smtp_reply_stream** out) {
   if (out == nullptr) return SMTP_STATUS_INVALID_ARGUMENT;
   *out = nullptr;
   smtp::Options o;
   if (!ToOptions(options, &o)) return SMTP_STATUS_INVALID_ARGUMENT;
-  const int m = static_cast<int>(mode);
+  const int32_t m = mode;
   if (m != SMTP_REPLY_MODE_REPLIES && m != SMTP_REPLY_MODE_EHLO) {
     return SMTP_STATUS_INVALID_ARGUMENT;
   }

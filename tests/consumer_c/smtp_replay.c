@@ -166,12 +166,12 @@ typedef struct context {
 
 static void put_command(buffer* b, const smtp_record* r) {
   put_key(b, "verb");
-  put_cstr(b, smtp_verb_name((smtp_verb)r->verb));
+  put_cstr(b, smtp_verb_name(r->verb));
   switch (r->verb) {
     case SMTP_VERB_HELO:
     case SMTP_VERB_EHLO:
       put_key(b, "host_type");
-      put_cstr(b, smtp_host_type_name((smtp_host_type)r->host_type));
+      put_cstr(b, smtp_host_type_name(r->host_type));
       put_key(b, "host");
       put_view(b, r->host);
       break;
@@ -285,18 +285,18 @@ static void on_record(const smtp_record* r, void* user) {
   put_str(b, "{\"ok\":");
   put_str(b, r->ok ? "true" : "false");
   put_key(b, "kind");
-  put_cstr(b, smtp_record_kind_name((smtp_record_kind)r->kind));
+  put_cstr(b, smtp_record_kind_name(r->kind));
   put_key(b, "offset");
   put_uint(b, r->offset);
   put_key(b, "length");
   put_uint(b, r->length);
   if (!r->ok) {
     put_key(b, "error");
-    put_cstr(b, smtp_error_name((smtp_error_code)r->error));
+    put_cstr(b, smtp_error_name(r->error));
     put_key(b, "error_offset");
     put_uint(b, r->error_offset);
     put_key(b, "message");
-    put_cstr(b, smtp_error_message((smtp_error_code)r->error));
+    put_cstr(b, smtp_error_message(r->error));
   }
   if (r->deviations != 0) {
     unsigned bit;

@@ -54,6 +54,10 @@ extern "C" {
 #define SMTP_VERSION (SMTP_VERSION_MAJOR * 10000 + SMTP_VERSION_MINOR * 100 + SMTP_VERSION_PATCH)
 SMTP_API uint32_t smtp_version(void);
 
+/* Functions that take an enum's value take it as int32_t (the type of the
+ * smtp_record fields that hold them), so that any value is defined input:
+ * out-of-range values give "unknown" or INVALID_ARGUMENT. */
+
 /* ---- Results of API calls ------------------------------------------------ */
 
 /* What an API call returns. Distinct from parse errors (smtp_error_code),
@@ -78,7 +82,7 @@ typedef enum smtp_status {
 
 /* "ok", "invalid_argument", "no_memory", "reentered", "broken", "internal";
  * "unknown" otherwise. Static storage, NUL-terminated, never freed. */
-SMTP_API const char* smtp_status_name(smtp_status status);
+SMTP_API const char* smtp_status_name(int32_t status);
 
 /* ---- Parse errors (SPEC section 4; smtp::ErrorCode, same values) --------- */
 
@@ -109,10 +113,10 @@ typedef enum smtp_error_code {
 
 /* The SPEC's snake_case name ("bad_domain"); "ok" for SMTP_ERROR_OK,
  * "unknown" for a value outside the enum. Static storage, NUL-terminated. */
-SMTP_API const char* smtp_error_name(smtp_error_code code);
+SMTP_API const char* smtp_error_name(int32_t code);
 /* A sentence for people ("the domain is not valid"), as smtp-parse prints in
  * "message". Static storage, NUL-terminated. */
-SMTP_API const char* smtp_error_message(smtp_error_code code);
+SMTP_API const char* smtp_error_message(int32_t code);
 
 /* ---- Lenient deviations (smtp::Deviation, same bit values) -------------- */
 
@@ -182,7 +186,7 @@ typedef enum smtp_record_kind {
 } smtp_record_kind;
 
 /* "command", "data", "auth_response", "tls", "reply"; "unknown" otherwise. */
-SMTP_API const char* smtp_record_kind_name(smtp_record_kind kind);
+SMTP_API const char* smtp_record_kind_name(int32_t kind);
 
 typedef enum smtp_verb {
   SMTP_VERB_UNKNOWN = 0,
@@ -203,7 +207,7 @@ typedef enum smtp_verb {
 } smtp_verb;
 
 /* Upper-case verb ("STARTTLS"); "" for SMTP_VERB_UNKNOWN and other values. */
-SMTP_API const char* smtp_verb_name(smtp_verb verb);
+SMTP_API const char* smtp_verb_name(int32_t verb);
 
 typedef enum smtp_host_type {
   SMTP_HOST_DOMAIN = 0,
@@ -213,7 +217,7 @@ typedef enum smtp_host_type {
 } smtp_host_type;
 
 /* "domain", "ipv4", "ipv6", "general"; "unknown" otherwise. */
-SMTP_API const char* smtp_host_type_name(smtp_host_type type);
+SMTP_API const char* smtp_host_type_name(int32_t type);
 
 /* Direction of a session record (reserved for the session API). */
 typedef enum smtp_direction {
@@ -396,7 +400,7 @@ typedef struct smtp_reply_stream smtp_reply_stream;
 
 /* As smtp_command_stream_new; `mode` is an smtp_reply_mode (INVALID_ARGUMENT
  * otherwise). */
-SMTP_API smtp_status smtp_reply_stream_new(const smtp_options* options, smtp_reply_mode mode,
+SMTP_API smtp_status smtp_reply_stream_new(const smtp_options* options, int32_t mode,
                                            smtp_reply_stream** out);
 /* As smtp_command_stream_free. */
 SMTP_API void smtp_reply_stream_free(smtp_reply_stream* stream);
