@@ -56,9 +56,10 @@ target_include_directories(smtp_c_shared INTERFACE
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 target_link_libraries(smtp_c_shared PRIVATE absl::status absl::strings)
 target_link_options(smtp_c_shared PRIVATE -Wl,--version-script=${_smtp_version_script})
-# Every symbol resolved at link time, except in sanitizer builds: an
-# instrumented shared library takes the sanitizer runtime from the program.
-if(NOT SMTP_SANITIZE)
+# Every symbol resolved at link time, except in instrumented builds (SMTP_SANITIZE,
+# or -fsanitize=... in CMAKE_CXX_FLAGS as the fuzz builds set it): such a
+# shared library takes the sanitizer and coverage runtimes from the program.
+if(NOT SMTP_SANITIZE AND NOT CMAKE_CXX_FLAGS MATCHES "-fsanitize")
   target_link_options(smtp_c_shared PRIVATE -Wl,--no-undefined)
 endif()
 
