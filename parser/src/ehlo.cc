@@ -34,7 +34,8 @@ class EhloChecker {
     while (end < text.size() && text[end] != ' ' && text[end] != '\t')
       ++end;
     const std::string_view domain = text.substr(0, end);
-    if (Error e = internal::CheckDomain(domain, options_.utf8); !e.ok()) {
+    const internal::HostRules rules{options_.utf8, options_.lenient(), &result_->deviations};
+    if (Error e = internal::CheckDomain(domain, rules); !e.ok()) {
       return Error{ErrorCode::kBadDomain, offset + e.offset};
     }
     result_->ehlo.domain = domain;

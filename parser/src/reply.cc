@@ -25,7 +25,7 @@ std::size_t TakeDigits(std::string_view s, std::size_t pos, std::uint16_t* value
 
 }  // namespace
 
-ReplyLineResult ParseReplyLineContent(std::string_view content, const Options& options) {
+ReplyLineResult ParseReplyLineContent(std::string_view content, const Options& /*options*/) {
   ReplyLineResult result;
   std::uint16_t code = 0;
   for (std::size_t i = 0; i < 3; ++i) {
@@ -43,14 +43,9 @@ ReplyLineResult ParseReplyLineContent(std::string_view content, const Options& o
     result.error = {ErrorCode::kBadSeparator, 3};
     return result;
   }
+  // "250 " with no text is valid: RFC 5321 section 4.2 ("optionally some
+  // text"), RFC 4954 continue-req ("334" SP [base64]).
   result.line.text = content.substr(4);
-  if (!result.line.continued && result.line.text.empty()) {
-    if (!options.lenient()) {
-      result.error = {ErrorCode::kSyntax, 4};
-      return result;
-    }
-    result.deviations.Add(Deviation::kEmptyReplyText);
-  }
   return result;
 }
 

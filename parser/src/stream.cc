@@ -11,8 +11,10 @@
 namespace smtp {
 namespace {
 
+// The longest legal command line of any kind (AUTH, MAIL/RCPT with every
+// extension allowance): the framer buffers no more of a line.
 std::size_t CommandFramerLimit(const Options& options) {
-  return std::max(options.max_command_line, options.max_auth_line);
+  return MaxCommandLineLimit(options);
 }
 
 // Octets that end the fast scan of a DATA line: line ends and NUL.
@@ -130,6 +132,9 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   if (state_ == State::kAuth) {
     record.kind = RecordKind::kAuthResponse;
     CheckedLine checked = CheckLine(event.line, options_.max_auth_line, options_);
+    // Deviations before any error in the response (a bare LF line end);
+    // trailing white space lies after it.
+    const Deviations before = checked.deviations;
     if (checked.ok() && options_.lenient()) {
       const std::size_t size = checked.content.size();
       checked.content = internal::StripTrailingSpace(checked.content);
@@ -139,6 +144,7 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
     if (error.ok()) error = CheckSaslResponse(checked.content);
     if (!error.ok()) {
       record.error = Error{error.code, event.start + error.offset};
+      record.deviations = before;
       EnterState(State::kCommand, end);  // RFC 4954: the server ends the exchange with 501
     } else {
       record.deviations = checked.deviations;
@@ -154,6 +160,7 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   const CommandResult result = ParseCommand(event.line, options_);
   if (!result.ok()) {
     record.error = Error{result.error.code, event.start + result.error.offset};
+    record.deviations = result.deviations;
     sink(record);
     return;
   }
@@ -196,7 +203,9 @@ void CommandStream::HandleOverlong(const LineFramer::Event& event, RecordSink si
     EnterState(State::kCommand, event.start + event.length);
   } else {
     record.kind = RecordKind::kCommand;
-    if (!IsAuthLine(event.line)) limit = options_.max_command_line;
+    // event.line holds the line's first MaxCommandLineLimit octets: enough
+    // for CommandLineLimit to see every parameter that grants an allowance.
+    limit = CommandLineLimit(event.line, options_);
   }
   record.error = Error{ErrorCode::kLineTooLong, event.start + limit};
   sink(record);
@@ -246,7 +255,9 @@ std::size_t CommandStream::ScanData(std::string_view chunk, std::size_t pos, Rec
     switch (phase_) {
       case DataPhase::kLineStart:
         if (c == '.') {
-          CountDataOctets(1, at);
+          // The leading dot is not counted: RFC 5321 section 4.5.3.1.6
+          // limits the text line "not counting the leading dot duplicated
+          // for transparency". A lone ".CRLF" ends the content anyway.
           phase_ = DataPhase::kDot;
           ++pos;
           continue;
