@@ -183,7 +183,15 @@ TEST(CommandStreamTest, BareLfInsideDataIsCountedAndReported) {
 }
 
 TEST(CommandStreamTest, DataLineLimit) {
-  // 1000 octets with the CRLF is the limit, the stuffed dot included.
+  // 1000 octets with the CRLF is the limit, not counting the leading dot
+  // added for transparency (RFC 5321 section 4.5.3.1.6, issue 10).
+  const std::string dotted = "DATA\r\n.." + Repeat('x', 997) + "\r\n.\r\n";
+  ExpectCommands(dotted, kStrict, {Cmd(0, 6, "verb=DATA"), Data(6, 1004, 1000)});
+  const std::string dotted_over = "DATA\r\n.." + Repeat('x', 998) + "\r\n.\r\n";
+  // The limit of a stuffed line is 1001 raw octets: the error is at its
+  // start + 1001.
+  ExpectCommands(dotted_over, kStrict,
+                 {Cmd(0, 6, "verb=DATA"), Fail(Data(6, 1005, 1001), E::kLineTooLong, 6 + 1001)});
   const std::string ok = "DATA\r\n" + Repeat('x', 998) + "\r\n.\r\n";
   ExpectCommands(ok, kStrict, {Cmd(0, 6, "verb=DATA"), Data(6, 1003, 1000)});
   const std::string stuffed = "DATA\r\n." + Repeat('.', 997) + "\r\n.\r\n";
@@ -316,8 +324,8 @@ TEST(CommandStreamTest, SaslExchanges) {
       "AUTH PLAIN\r\nAGEAYg== \r\nNOOP\r\n", kStrict,
       {Cmd(0, 12, "verb=AUTH mech=PLAIN"), Fail(Make(K::kAuthResponse, 12, 11), E::kBadBase64, 20),
        Cmd(23, 6, "verb=NOOP")});
-  ExpectCommands("AUTH XOAUTH2\r\nNOOP\r\n", kStrict,
-                 {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Cmd(14, 6, "verb=NOOP")});
+  ExpectCommands("AUTH GSSAPI\r\nNOOP\r\n", kStrict,
+                 {Cmd(0, 13, "verb=AUTH mech=GSSAPI"), Cmd(13, 6, "verb=NOOP")});
   // "*" cancels: the exchange ends.
   ExpectCommands("AUTH LOGIN\r\n*\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 12, "verb=AUTH mech=LOGIN"), Make(K::kAuthResponse, 12, 3, "response=*"),
@@ -329,6 +337,93 @@ TEST(CommandStreamTest, SaslExchanges) {
   // A failed AUTH command expects no responses.
   ExpectCommands("AUTH PLAIN !\r\nNOOP\r\n", kStrict,
                  {CmdErr(0, 14, E::kBadBase64, 11), Cmd(14, 6, "verb=NOOP")});
+}
+
+// SPEC section 2 table (issue 10): the responses each mechanism's usual
+// successful exchange sends, with and without an initial response.
+TEST(CommandStreamTest, SaslResponseCountsOfEveryMechanism) {
+  struct Row {
+    std::string auth;  // the AUTH line without CRLF
+    int responses;
+  };
+  const Row rows[] = {
+      {"AUTH XOAUTH2", 1},      {"AUTH XOAUTH2 dXNlcj1h", 0}, {"AUTH OAUTHBEARER", 1},
+      {"AUTH OAUTHBEARER =", 0}, {"AUTH DIGEST-MD5", 2},      {"AUTH DIGEST-MD5 =", 0},
+      {"AUTH NTLM", 2},         {"AUTH NTLM TlRMTQ==", 1},    {"AUTH SCRAM-SHA-256", 2},
+      {"AUTH SCRAM-SHA-1 biws", 1}, {"AUTH scram-sha-256-plus", 2}, {"AUTH GSSAPI", 0},
+      {"AUTH PLAIN", 1},        {"AUTH LOGIN", 2},           {"AUTH CRAM-MD5", 1},
+  };
+  for (const Row& row : rows) {
+    std::string input = row.auth + "\r\n";
+    std::vector<Rec> expected = {
+        Cmd(0, input.size(), "verb=AUTH mech=" + row.auth.substr(5, row.auth.find(' ', 5) - 5) +
+                                 (row.auth.find(' ', 5) == std::string::npos
+                                      ? ""
+                                      : " ir=" + row.auth.substr(row.auth.find(' ', 5) + 1)))};
+    for (int i = 0; i < row.responses; ++i) {
+      expected.push_back(Make(K::kAuthResponse, input.size(), 6, "response=YWJj"));
+      input += "YWJj\r\n";
+    }
+    expected.push_back(Cmd(input.size(), 6, "verb=NOOP"));
+    input += "NOOP\r\n";
+    ExpectCommands(input, kStrict, expected);
+  }
+}
+
+// A realistic XOAUTH2 bearer token (1.6 KB) is one auth_response record, not
+// a command: a secret never lands in a command record (issue 10).
+TEST(CommandStreamTest, Xoauth2TokenIsAnAuthResponse) {
+  const std::string token = Repeat('A', 1600);
+  const std::string input = "AUTH XOAUTH2\r\n" + token + "\r\nQUIT\r\n";
+  ExpectCommands(input, kStrict,
+                 {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"),
+                  Make(K::kAuthResponse, 14, 1602, "response=" + token), Cmd(1616, 6, "verb=QUIT")});
+  // An empty response (after the server's error challenge) is a response too.
+  ExpectCommands("AUTH XOAUTH2\r\n\r\nQUIT\r\n", kStrict,
+                 {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Make(K::kAuthResponse, 14, 2, "response="),
+                  Cmd(16, 6, "verb=QUIT")});
+}
+
+// MAIL/RCPT lines get the allowances of their parameters in the stream too,
+// also when the line is far over any limit (issue 10).
+TEST(CommandStreamTest, MailRcptAllowances) {
+  std::string mail = "MAIL FROM:<sender@example.com> SIZE=1234 BODY=8BITMIME AUTH=";
+  mail += Repeat('a', 550 - 2 - mail.size()) + "\r\n";
+  ASSERT_EQ(mail.size(), 550u);
+  std::string no_auth = "MAIL FROM:<sender@example.com> SIZE=1234 BODY=8BITMIME X=";
+  no_auth += Repeat('x', 550 - 2 - no_auth.size()) + "\r\n";
+  const std::string params = mail.substr(31, mail.size() - 33);
+  ExpectCommands(mail + no_auth + "QUIT\r\n", kStrict,
+                 {Cmd(0, 550, "verb=MAIL path=<sender@example.com> params=[" + params + "]"),
+                  CmdErr(550, 550, E::kLineTooLong, 550 + 538), Cmd(1100, 6, "verb=QUIT")});
+  // Over every limit: skipped through its end, the error at start + its limit.
+  const std::string huge = "RCPT TO:<a@b> NOTIFY=NEVER X=" + Repeat('x', 20000) + "\r\n";
+  ExpectCommands(huge + "QUIT\r\n", kStrict,
+                 {CmdErr(0, huge.size(), E::kLineTooLong, 1012), Cmd(huge.size(), 6, "verb=QUIT")});
+}
+
+// Lenient error records list the deviations used before the error (issue 10).
+TEST(StreamTest, LenientErrorRecordsListEarlierDeviations) {
+  Rec bad_param = CmdErr(0, 22, E::kBadParam, 17);
+  bad_param.deviations = DeviationSet({D::kSpaceAfterColon}).bits();
+  ExpectCommands("MAIL FROM: <a@b> X==\r\nQUIT\r\n", kLenient,
+                 {bad_param, Cmd(22, 6, "verb=QUIT")});
+  Rec bad_char = ReplyErr(0, 13, E::kBadChar, 10);
+  bad_char.deviations = DeviationSet({D::kBareLf}).bits();
+  ExpectReplies("250-a\n250 \x01\r\n", kLenient, ReplyMode::kReplies, {bad_char});
+  // The EHLO grammar broke on the first line: its deviations are those of
+  // the lines before it (none) plus the line ends read so far.
+  Rec bad_ehlo = ReplyErr(0, 21, E::kBadDomain, 4);
+  bad_ehlo.deviations = DeviationSet({D::kBareLf}).bits();
+  ExpectReplies("250-[1.2.3.4]\n250 X\r\n", kLenient, ReplyMode::kEhlo, {bad_ehlo});
+}
+
+TEST(ReplyStreamTest, EmptyTextIsValid) {
+  // RFC 4954's own exchange: "334 " to AUTH PLAIN (issue 10).
+  ExpectReplies("334 \r\n235 2.7.0 Authentication successful\r\n", kStrict,
+                ReplyMode::kReplies,
+                {Reply(0, 6, "code=334 lines=[]"),
+                 Reply(6, 37, "code=235 lines=[2.7.0 Authentication successful] enhanced=2.7.0")});
 }
 
 TEST(CommandStreamTest, Starttls) {
@@ -368,10 +463,10 @@ TEST(ReplyStreamTest, ErrorsEndTheReplyAtTheOffendingLine) {
                 {ReplyErr(0, 12, E::kBadReplyCode, 9), Reply(12, 8, "code=250 lines=[ok]")});
   ExpectReplies("250-a\r\n251 b\r\n221 bye\r\n", kStrict, ReplyMode::kReplies,
                 {ReplyErr(0, 14, E::kCodeMismatch, 7), Reply(14, 9, "code=221 lines=[bye]")});
+  // "250 " is a whole reply with the text "" (issue 10).
   ExpectReplies("250 \r\n250 x\r\n", kStrict, ReplyMode::kReplies,
-                {ReplyErr(0, 6, E::kSyntax, 4), Reply(6, 7, "code=250 lines=[x]")});
-  ExpectReplies("250 \r\n", kLenient, ReplyMode::kReplies,
-                {Reply(0, 6, "code=250 lines=[]", DeviationSet({D::kEmptyReplyText}))});
+                {Reply(0, 6, "code=250 lines=[]"), Reply(6, 7, "code=250 lines=[x]")});
+  ExpectReplies("250 \r\n", kLenient, ReplyMode::kReplies, {Reply(0, 6, "code=250 lines=[]")});
   ExpectReplies("250 a\n250 b\r\n", kStrict, ReplyMode::kReplies,
                 {ReplyErr(0, 6, E::kBareLf, 5), Reply(6, 7, "code=250 lines=[b]")});
   ExpectReplies("250-a\n250 b\r\n", kLenient, ReplyMode::kReplies,
@@ -416,9 +511,14 @@ TEST(ReplyStreamTest, EhloMode) {
                        "code=250 lines=[mail.example hi|SIZE 10|STARTTLS] ehlo{domain=mail.example "
                        "greeting=hi caps=[SIZE(10);STARTTLS()]}"),
                  Reply(72, 8, "code=550 lines=[no]"),
-                 Reply(80, 14,
+                 // "2.1.0" is no Domain: its last label is all digits (RFC 1123
+                 // 2.1, issue 10). Only the session knows this answers MAIL.
+                 ReplyErr(80, 14, E::kBadDomain, 89)});
+  ExpectReplies("250 2.1.0 Ok\r\n", kLenient, ReplyMode::kEhlo,
+                {Reply(0, 14,
                        "code=250 lines=[2.1.0 Ok] enhanced=2.1.0 ehlo{domain=2.1.0 "
-                       "greeting=Ok caps=[]}")});
+                       "greeting=Ok caps=[]}",
+                       DeviationSet({D::kNumericDomain}))});
   // The same bytes in replies mode carry no EHLO fields.
   const std::vector<Rec> plain = RepliesAnySplit(input, kStrict, ReplyMode::kReplies);
   ASSERT_EQ(plain.size(), 4u);

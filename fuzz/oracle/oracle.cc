@@ -193,6 +193,8 @@ class Parser {
   std::size_t error_offset() const { return error_offset_; }
   const Options& options() const { return options_; }
   void Deviate(const char* name) { deviations_->insert(name); }
+  const std::set<std::string>& deviations() const { return *deviations_; }
+  void RestoreDeviations(const std::set<std::string>& d) { *deviations_ = d; }
 
   bool Fail(const char* code, std::size_t offset) {
     if (error_.empty()) {
@@ -822,6 +824,7 @@ void Grammar(Parser& p, Command* cmd) {
   }
   if (verb == "HELO" || verb == "EHLO") {
     if (!p.Sp("syntax")) return;
+    const std::set<std::string> before_host = p.deviations();
     if (p.Peek() == '[') {
       if (verb == "HELO") {
         if (!p.options().lenient) {
@@ -837,6 +840,9 @@ void Grammar(Parser& p, Command* cmd) {
     }
     if (!p.AtEnd()) {
       const char* junk = cmd->host_type == "domain" ? "bad_domain" : "bad_address_literal";
+      // Junk after the host: the host token as a whole was no Domain or
+      // literal, so what it tolerated was not used (SP: it was).
+      if (p.Peek() != ' ') p.RestoreDeviations(before_host);
       p.Fail(p.Peek() == ' ' ? "syntax" : junk, p.pos());
     }
     return;
