@@ -418,6 +418,134 @@ TEST(StreamTest, LenientErrorRecordsListEarlierDeviations) {
   ExpectReplies("250-[1.2.3.4]\n250 X\r\n", kLenient, ReplyMode::kEhlo, {bad_ehlo});
 }
 
+// The RFCs' own examples parse in strict (issue 10), record by record with
+// their fields. Each piece is one record's bytes; offsets follow from them.
+struct Piece {
+  std::string bytes;
+  K kind;
+  std::string fields;
+};
+
+std::vector<Rec> Expected(const std::vector<Piece>& pieces, std::string* input) {
+  std::vector<Rec> out;
+  for (const Piece& p : pieces) {
+    out.push_back(Make(p.kind, input->size(), p.bytes.size(), p.fields));
+    *input += p.bytes;
+  }
+  return out;
+}
+
+TEST(RfcExamplesTest, ClientSidesParseInStrict) {
+  const std::vector<std::vector<Piece>> transcripts = {
+      // RFC 5321 Appendix D.1, typical transaction.
+      {{"EHLO bar.com\r\n", K::kCommand, "verb=EHLO domain:bar.com"},
+       {"MAIL FROM:<Smith@bar.com>\r\n", K::kCommand, "verb=MAIL path=<Smith@bar.com> params=[]"},
+       {"RCPT TO:<Jones@foo.com>\r\n", K::kCommand, "verb=RCPT path=<Jones@foo.com> params=[]"},
+       {"RCPT TO:<Green@foo.com>\r\n", K::kCommand, "verb=RCPT path=<Green@foo.com> params=[]"},
+       {"RCPT TO:<Brown@foo.com>\r\n", K::kCommand, "verb=RCPT path=<Brown@foo.com> params=[]"},
+       {"DATA\r\n", K::kCommand, "verb=DATA"},
+       {"Blah blah blah...\r\n...etc. etc. etc.\r\n.\r\n", K::kData, "bytes=37"},
+       {"QUIT\r\n", K::kCommand, "verb=QUIT"}},
+      // D.2 aborted, D.3 relayed with a source route, D.4 VRFY.
+      {{"HELO bar.com\r\n", K::kCommand, "verb=HELO domain:bar.com"},
+       {"MAIL FROM:<Smith@bar.com>\r\n", K::kCommand, "verb=MAIL path=<Smith@bar.com> params=[]"},
+       {"RSET\r\n", K::kCommand, "verb=RSET"},
+       {"MAIL FROM:<JQP@bar.com>\r\n", K::kCommand, "verb=MAIL path=<JQP@bar.com> params=[]"},
+       {"RCPT TO:<@foo.com:Jones@XYZ.COM>\r\n", K::kCommand,
+        "verb=RCPT path=<Jones@XYZ.COM> params=[]"},
+       {"VRFY Crispin\r\n", K::kCommand, "verb=VRFY arg=Crispin"},
+       {"RCPT TO:<Admin.MRC@foo.com>\r\n", K::kCommand,
+        "verb=RCPT path=<Admin.MRC@foo.com> params=[]"},
+       {"NOOP\r\n", K::kCommand, "verb=NOOP"}},
+      // RFC 1870 section 6, RFC 6152 section 4, RFC 8689 section 3.
+      {{"EHLO ymir.claremont.edu\r\n", K::kCommand, "verb=EHLO domain:ymir.claremont.edu"},
+       {"MAIL FROM:<ned@thor.innosoft.com> SIZE=500000\r\n", K::kCommand,
+        "verb=MAIL path=<ned@thor.innosoft.com> params=[SIZE=500000]"},
+       {"MAIL FROM:<ned@ymir.claremont.edu> BODY=8BITMIME\r\n", K::kCommand,
+        "verb=MAIL path=<ned@ymir.claremont.edu> params=[BODY=8BITMIME]"},
+       {"MAIL FROM:<roger@example.com> REQUIRETLS\r\n", K::kCommand,
+        "verb=MAIL path=<roger@example.com> params=[REQUIRETLS]"}},
+      // RFC 3461 section 6.2, DSN parameters.
+      {{"MAIL FROM:<Alice@Test.ORG> RET=HDRS ENVID=QQ314159\r\n", K::kCommand,
+        "verb=MAIL path=<Alice@Test.ORG> params=[RET=HDRS ENVID=QQ314159]"},
+       {"RCPT TO:<Bob@Foo.COM> NOTIFY=SUCCESS ORCPT=rfc822;Bob@Foo.COM\r\n", K::kCommand,
+        "verb=RCPT path=<Bob@Foo.COM> params=[NOTIFY=SUCCESS ORCPT=rfc822;Bob@Foo.COM]"},
+       {"RCPT TO:<Dana@Ivory.EDU> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Dana@Ivory.EDU\r\n",
+        K::kCommand,
+        "verb=RCPT path=<Dana@Ivory.EDU> params=[NOTIFY=SUCCESS,FAILURE "
+        "ORCPT=rfc822;Dana@Ivory.EDU]"},
+       {"RCPT TO:<Fred@Bombs.AF.MIL> NOTIFY=NEVER\r\n", K::kCommand,
+        "verb=RCPT path=<Fred@Bombs.AF.MIL> params=[NOTIFY=NEVER]"}},
+      // RFC 3030 section 4, CHUNKING and BINARYMIME.
+      {{"MAIL FROM:<Sam@Random.com> BODY=BINARYMIME\r\n", K::kCommand,
+        "verb=MAIL path=<Sam@Random.com> params=[BODY=BINARYMIME]"},
+       {"RCPT TO:<Susan@Random.com>\r\n", K::kCommand, "verb=RCPT path=<Susan@Random.com> params=[]"},
+       {"BDAT 5\r\n", K::kCommand, "verb=BDAT size=5"},
+       {"ab\r\nc", K::kData, "bytes=5"},
+       {"BDAT 0 LAST\r\n", K::kCommand, "verb=BDAT size=0 LAST"},
+       {"", K::kData, "bytes=0"},
+       {"QUIT\r\n", K::kCommand, "verb=QUIT"}},
+      // RFC 4954 section 6 examples: AUTH PLAIN with and without an initial
+      // response, DIGEST-MD5 with its two responses (the second empty).
+      {{"EHLO client.example.com\r\n", K::kCommand, "verb=EHLO domain:client.example.com"},
+       {"AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\n", K::kCommand,
+        "verb=AUTH mech=PLAIN ir=dGVzdAB0ZXN0ADEyMzQ="},
+       {"AUTH PLAIN\r\n", K::kCommand, "verb=AUTH mech=PLAIN"},
+       {"dGVzdAB0ZXN0ADEyMzQ=\r\n", K::kAuthResponse, "response=dGVzdAB0ZXN0ADEyMzQ="},
+       {"AUTH DIGEST-MD5\r\n", K::kCommand, "verb=AUTH mech=DIGEST-MD5"},
+       {"dXNlcm5hbWU9ImNocmlzIg==\r\n", K::kAuthResponse, "response=dXNlcm5hbWU9ImNocmlzIg=="},
+       {"\r\n", K::kAuthResponse, "response="},
+       {"STARTTLS\r\n", K::kCommand, "verb=STARTTLS"},
+       {"", K::kTls, ""}},
+  };
+  for (const std::vector<Piece>& t : transcripts) {
+    std::string input;
+    const std::vector<Rec> expected = Expected(t, &input);
+    ExpectCommands(input, kStrict, expected);
+  }
+}
+
+TEST(RfcExamplesTest, ServerSidesParseInStrict) {
+  const std::vector<Piece> replies = {
+      // RFC 5321 Appendix D.1.
+      {"220 foo.com Simple Mail Transfer Service Ready\r\n", K::kReply,
+       "code=220 lines=[foo.com Simple Mail Transfer Service Ready]"},
+      {"250-foo.com greets bar.com\r\n250-8BITMIME\r\n250-SIZE\r\n250-DSN\r\n250 HELP\r\n",
+       K::kReply,
+       "code=250 lines=[foo.com greets bar.com|8BITMIME|SIZE|DSN|HELP] ehlo{domain=foo.com "
+       "greeting=greets bar.com caps=[8BITMIME();SIZE();DSN();HELP()]}"},
+      {"550 No such user here\r\n", K::kReply, "code=550 lines=[No such user here]"},
+      {"354 Start mail input; end with <CRLF>.<CRLF>\r\n", K::kReply,
+       "code=354 lines=[Start mail input; end with <CRLF>.<CRLF>]"},
+      {"221 foo.com Service closing transmission channel\r\n", K::kReply,
+       "code=221 lines=[foo.com Service closing transmission channel]"},
+      // RFC 4954 section 6: the EHLO reply, "334 " to AUTH PLAIN (empty
+      // text, issue 10), the success reply.
+      {"250-smtp.example.com Hello client.example.com\r\n250-AUTH GSSAPI DIGEST-MD5\r\n"
+       "250-ENHANCEDSTATUSCODES\r\n250 STARTTLS\r\n",
+       K::kReply,
+       "code=250 lines=[smtp.example.com Hello client.example.com|AUTH GSSAPI "
+       "DIGEST-MD5|ENHANCEDSTATUSCODES|STARTTLS] ehlo{domain=smtp.example.com greeting=Hello "
+       "client.example.com caps=[AUTH(GSSAPI,DIGEST-MD5);ENHANCEDSTATUSCODES();STARTTLS()]}"},
+      {"334 \r\n", K::kReply, "code=334 lines=[]"},
+      {"235 2.7.0 Authentication successful\r\n", K::kReply,
+       "code=235 lines=[2.7.0 Authentication successful] enhanced=2.7.0"},
+      // RFC 3207 section 4, RFC 2034 section 6.
+      {"220 Ready to start TLS\r\n", K::kReply, "code=220 lines=[Ready to start TLS]"},
+      {"551-5.7.1 Forwarding to remote hosts disabled\r\n"
+       "551 5.7.1 Select another host to act as your forwarder\r\n",
+       K::kReply,
+       "code=551 lines=[5.7.1 Forwarding to remote hosts disabled|5.7.1 Select another host to "
+       "act as your forwarder] enhanced=5.7.1"},
+      {"550 5.1.1 Mailbox \"nosuchuser\" does not exist\r\n", K::kReply,
+       "code=550 lines=[5.1.1 Mailbox \"nosuchuser\" does not exist] enhanced=5.1.1"},
+  };
+  std::string input;
+  const std::vector<Rec> expected = Expected(replies, &input);
+  // In ehlo mode only the 250 reply is read as an EHLO reply here.
+  ExpectReplies(input, kStrict, ReplyMode::kEhlo, expected);
+}
+
 TEST(ReplyStreamTest, EmptyTextIsValid) {
   // RFC 4954's own exchange: "334 " to AUTH PLAIN (issue 10).
   ExpectReplies("334 \r\n235 2.7.0 Authentication successful\r\n", kStrict,

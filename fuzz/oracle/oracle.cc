@@ -824,14 +824,15 @@ void Grammar(Parser& p, Command* cmd) {
   }
   if (verb == "HELO" || verb == "EHLO") {
     if (!p.Sp("syntax")) return;
-    const std::set<std::string> before_host = p.deviations();
+    std::set<std::string> before_host = p.deviations();
     if (p.Peek() == '[') {
       if (verb == "HELO") {
         if (!p.options().lenient) {
           p.Fail("bad_domain", p.pos());
           return;
         }
-        p.Deviate("helo_address_literal");
+        p.Deviate("helo_address_literal");  // used as soon as a '[' stands there
+        before_host = p.deviations();
       }
       if (!p.AddressLiteral(&cmd->host_type, &cmd->host)) return;
     } else {
