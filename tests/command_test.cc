@@ -154,14 +154,19 @@ TEST(DomainTest, Table) {
       // A missing argument is a syntax error at the line end.
       Err("EHLO", E::kSyntax, 4),
       Err("HELO", E::kSyntax, 4),
-      // UTF-8 domains (RFC 6531) only with the option.
+      // UTF-8 octets are bad_char without the option; with it the EHLO
+      // domain is still LDH labels or A-labels (RFC 6531 section 3.7.1: the
+      // client "MUST send only ASCII ... domains in the EHLO command").
       Err("EHLO b\xc3\xbc"
           "cher.example",
           E::kBadChar, 6),
-      Utf8Ok("EHLO b\xc3\xbc"
-             "cher.example",
-             "verb=EHLO domain:b\xc3\xbc"
-             "cher.example"),
+      Utf8Err("EHLO b\xc3\xbc"
+              "cher.example",
+              E::kBadDomain, 6),
+      Utf8Ok("EHLO xn--bcher-kva.example", "verb=EHLO domain:xn--bcher-kva.example"),
+      Utf8Ok("MAIL FROM:<a@b\xc3\xbc"
+             "cher.example>",
+             "verb=MAIL path=<a@b\\xc3\\xbccher.example> params=[]"),
       Utf8Err("EHLO b\xc3(cher.example", E::kBadChar, 6),
   });
 }
@@ -484,6 +489,12 @@ TEST(ParamTest, RcptParameters) {
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{00E9}@x", E::kBadParam, 14),
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9=@x", E::kBadParam, 14),
       Utf8Ok(p + "ORCPT=utf-8;", "verb=RCPT path=<a@b> params=[ORCPT=utf-8;]"),  // empty xtext
+      // RFC 6531 section 3.3: esmtp-value =/ UTF8-non-ascii (with utf8), for
+      // any parameter; a known one still checks its own syntax.
+      Utf8Ok(p + "X-NOTE=caf\xc3\xa9", "verb=RCPT path=<a@b> params=[X-NOTE=caf\xc3\xa9]"),
+      Err(p + "X-NOTE=caf\xc3\xa9", E::kBadChar, 24),
+      Utf8Err(p + "X-NOTE=caf\xc3", E::kBadChar, 24),
+      Utf8Err(p + "NOTIFY=N\xc3\xa9VER", E::kBadParam, 14),
       Err(p + "ORCPT=root@localhost", E::kBadParam, 14),
       Err(p + "ORCPT=;a@b", E::kBadParam, 14),
       Err(p + "ORCPT=rfc822;a+zz", E::kBadParam, 14),

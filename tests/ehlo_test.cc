@@ -85,7 +85,17 @@ TEST(EhloReplyTest, Table) {
       // "250 " is a valid reply (issue 10), but an EHLO reply needs a Domain.
       Err("250 \r\n", E::kBadDomain, 4),
       Err("250 \r\n", E::kBadDomain, 4, lenient),
+      // ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127): after one SP, white
+      // space alone is a greeting (RFC 5321 4.1.1.1), in both policies.
+      Ok("250 mx.example.com  \r\n", "domain=mx.example.com greeting=  caps=[]"),
+      Ok("250 mx.example.com \t\r\n", "domain=mx.example.com greeting=\\x09 caps=[]"),
+      {"250 mx.example.com  \r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting=  caps=[]",
+       {}},
+      // The EHLO response's domain is LDH labels or A-labels, also with
+      // SMTPUTF8 (RFC 6531 section 3.7.1); the greeting may be UTF-8.
+      Err("250 b\xc3\xbc.example hi\r\n", E::kBadDomain, 5, Utf8Options()),
       // Trailing white space after the first line's domain: SP or HT alike.
+      Err("250 mx.example.com \r\n", E::kSyntax, 18),
       Err("250 mx.example.com\t\r\n", E::kSyntax, 18),
       {"250 mx.example.com\t\r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting= caps=[]",
        DeviationSet({D::kTrailingSpace})},

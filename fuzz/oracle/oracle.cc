@@ -225,10 +225,12 @@ class Parser {
   // domain text via *out.
   // With `end`, the domain is exactly s[pos, end): a delimited component
   // (inside a path) whose every octet must be a domain octet.
+  // `allow_utf8` false: LDH labels / A-labels only, whatever the options
+  // (RFC 6531 3.7.1: the EHLO command's and the EHLO response's domain).
   bool Domain(std::string* out, std::size_t end = std::string::npos,
-              const char* code = "bad_domain") {
+              const char* code = "bad_domain", bool allow_utf8 = true) {
     const std::size_t start = pos_;
-    const bool utf8 = options_.utf8;
+    const bool utf8 = options_.utf8 && allow_utf8;
     auto domain_octet = [&](int c) {
       return c >= 0 && (IsLetDig(static_cast<unsigned char>(c)) || c == '-' || c == '.' ||
                         (utf8 && c >= 0x80));
@@ -559,12 +561,19 @@ bool IsKeyword(std::string_view k) {
   return true;
 }
 
-bool IsEsmtpValue(std::string_view v) {
-  // esmtp-value = 1*(%d33-60 / %d62-126)
+bool IsEsmtpValue(std::string_view v, bool utf8) {
+  // esmtp-value = 1*(%d33-60 / %d62-126); RFC 6531 3.3: =/ UTF8-non-ascii
   if (v.empty()) return false;
-  for (char c : v) {
-    const unsigned char u = static_cast<unsigned char>(c);
+  for (std::size_t i = 0; i < v.size();) {
+    const unsigned char u = static_cast<unsigned char>(v[i]);
+    if (u >= 0x80 && utf8) {
+      const std::size_t n = Utf8Length(v, i);
+      if (n == 0) return false;
+      i += n;
+      continue;
+    }
     if (u < 33 || u > 126 || u == '=') return false;
+    ++i;
   }
   return true;
 }
@@ -726,7 +735,7 @@ bool Params(Parser& p, bool mail, std::vector<Param>* out) {
     const std::string upper = ToUpper(param.keyword);
     const bool utf8_orcpt =
         p.options().utf8 && upper == "ORCPT" && param.value && IStartsWith(*param.value, "utf-8;");
-    if (param.value && !utf8_orcpt && !IsEsmtpValue(*param.value)) {
+    if (param.value && !utf8_orcpt && !IsEsmtpValue(*param.value, p.options().utf8)) {
       return p.Fail("bad_param", start);
     }
     bool known = false;
@@ -837,7 +846,7 @@ void Grammar(Parser& p, Command* cmd) {
       if (!p.AddressLiteral(&cmd->host_type, &cmd->host)) return;
     } else {
       cmd->host_type = "domain";
-      if (!p.Domain(&cmd->host)) return;
+      if (!p.Domain(&cmd->host, std::string::npos, "bad_domain", /*allow_utf8=*/false)) return;
     }
     if (!p.AtEnd()) {
       const char* junk = cmd->host_type == "domain" ? "bad_domain" : "bad_address_literal";
@@ -1124,12 +1133,19 @@ Outcome EhloFirstLine(std::string text, const Options& options, std::string* dom
   Outcome out;
   std::set<std::string> devs;
   Parser p(text, options, &devs);
-  if (!p.Domain(domain)) {
+  if (!p.Domain(domain, std::string::npos, "bad_domain", /*allow_utf8=*/false)) {
     out.error = p.error();
     out.offset = p.error_offset();
     return out;
   }
   if (p.AtEnd()) {
+    out.deviations = devs;
+    return out;
+  }
+  // ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127) after one SP: white space
+  // alone is a greeting too.
+  if (p.Peek() == ' ' && p.pos() + 1 < text.size()) {
+    *greeting = text.substr(p.pos() + 1);
     out.deviations = devs;
     return out;
   }

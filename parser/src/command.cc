@@ -313,7 +313,11 @@ class CommandParser {
         return Shift(e, pos_);
       }
     } else {
-      if (Error e = internal::CheckDomain(host, Rules()); !e.ok()) return Shift(e, pos_);
+      // RFC 6531 section 3.7.1: the EHLO domain is LDH labels or A-labels,
+      // also with SMTPUTF8 (and HELO has no extensions at all).
+      internal::HostRules ascii = Rules();
+      ascii.utf8 = false;
+      if (Error e = internal::CheckDomain(host, ascii); !e.ok()) return Shift(e, pos_);
       command_.host_type = HostType::kDomain;
       command_.host = host;
     }
@@ -354,7 +358,7 @@ class CommandParser {
       if (!internal::IsEsmtpKeyword(p.keyword)) return Fail(ErrorCode::kBadParam, start);
       const unsigned known = LookupParam(p.keyword);
       if (p.has_value && !IsUtf8Orcpt(known, p, options_.utf8) &&
-          !internal::IsEsmtpValue(p.value)) {
+          !internal::IsEsmtpValue(p.value, options_.utf8)) {
         return Fail(ErrorCode::kBadParam, start);
       }
       if (known != 0) {

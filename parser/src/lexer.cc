@@ -453,10 +453,17 @@ bool IsEsmtpKeyword(std::string_view s) noexcept {
   return true;
 }
 
-bool IsEsmtpValue(std::string_view s) noexcept {
+bool IsEsmtpValue(std::string_view s, bool utf8) noexcept {
   if (s.empty()) return false;
-  for (unsigned char c : s) {
-    if (!Is(c, kEsmtpValue)) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = s[i];
+    if (Is(c, kEsmtpValue)) {
+      ++i;
+    } else if (c >= 0x80 && utf8 && Utf8SequenceLength(s, i) != 0) {
+      i += Utf8SequenceLength(s, i);
+    } else {
+      return false;
+    }
   }
   return true;
 }

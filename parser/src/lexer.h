@@ -128,7 +128,8 @@ struct HostRules {
 
 // esmtp-keyword and esmtp-value.
 [[nodiscard]] bool IsEsmtpKeyword(std::string_view s) noexcept;
-[[nodiscard]] bool IsEsmtpValue(std::string_view s) noexcept;
+// With `utf8`, esmtp-value =/ UTF8-non-ascii (RFC 6531 section 3.3).
+[[nodiscard]] bool IsEsmtpValue(std::string_view s, bool utf8 = false) noexcept;
 // RFC 3461 xtext, *( xchar / "+" 2(DIGIT / "A"-"F") ): may be empty (ORCPT=rfc822;). RFC 4954's
 // AUTH= parameter takes the hex digits in either case (`lower_hex`).
 [[nodiscard]] bool IsXtext(std::string_view s, bool lower_hex = false) noexcept;
