@@ -753,6 +753,27 @@ TEST(CliTest, ReplyRecords) {
   EXPECT_EQ(r.lines, expected);
 }
 
+// Issue 10: a lenient error record lists the deviations used before the
+// error; strict refuses a numeric top-level label where lenient names it.
+TEST(CliTest, Issue10DeviationsOnErrorsAndNumericDomain) {
+  const std::string input = "MAIL FROM: <a@b> X==\r\nEHLO 192.0.2.10\r\n";
+  RunResult r = RunTool({"commands", "--lenient"}, input);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            R"({"ok":false,"kind":"command","offset":0,"length":22,"error":"bad_param","error_offset":17,"message":"an ESMTP parameter is not valid","deviations":["space_after_colon"]})"
+            "\n"
+            R"({"ok":true,"kind":"command","offset":22,"length":17,"deviations":["numeric_domain"],"verb":"EHLO","host_type":"domain","host":"192.0.2.10"})"
+            "\n");
+  r = RunTool({"commands"}, input);
+  EXPECT_EQ(r.exit_code, 1);
+  const std::vector<Json> records = Records(r, input.size());
+  ASSERT_EQ(records.size(), 2u) << r.out;
+  EXPECT_EQ(records[0]["error"].string, "syntax");
+  EXPECT_EQ(records[0]["error_offset"].number, 10u);
+  EXPECT_EQ(records[1]["error"].string, "bad_domain");
+  EXPECT_EQ(records[1]["error_offset"].number, 37u);
+}
+
 TEST(CliTest, ReplyErrors) {
   const std::string input = "250-a\r\n251 b\r\n250 \r\n999 x\r\n";
   RunResult r = RunTool({"replies"}, input);
