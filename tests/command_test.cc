@@ -45,8 +45,7 @@ Row Err(std::string content, ErrorCode code, std::size_t offset) {
 Row LenientOk(std::string content, std::string fields, Deviations deviations) {
   return {std::move(content), LenientOptions(), E::kOk, 0, std::move(fields), deviations};
 }
-Row LenientErr(std::string content, ErrorCode code, std::size_t offset,
-               Deviations before = {}) {
+Row LenientErr(std::string content, ErrorCode code, std::size_t offset, Deviations before = {}) {
   return {std::move(content), LenientOptions(), code, offset, "", before};
 }
 Row Utf8Ok(std::string content, std::string fields) {

@@ -89,7 +89,11 @@ TEST(EhloReplyTest, Table) {
       // space alone is a greeting (RFC 5321 4.1.1.1), in both policies.
       Ok("250 mx.example.com  \r\n", "domain=mx.example.com greeting=  caps=[]"),
       Ok("250 mx.example.com \t\r\n", "domain=mx.example.com greeting=\\x09 caps=[]"),
-      {"250 mx.example.com  \r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting=  caps=[]",
+      {"250 mx.example.com  \r\n",
+       lenient,
+       E::kOk,
+       0,
+       "domain=mx.example.com greeting=  caps=[]",
        {}},
       // The EHLO response's domain is LDH labels or A-labels, also with
       // SMTPUTF8 (RFC 6531 section 3.7.1); the greeting may be UTF-8.

@@ -347,19 +347,30 @@ TEST(CommandStreamTest, SaslResponseCountsOfEveryMechanism) {
     int responses;
   };
   const Row rows[] = {
-      {"AUTH XOAUTH2", 1},      {"AUTH XOAUTH2 dXNlcj1h", 0}, {"AUTH OAUTHBEARER", 1},
-      {"AUTH OAUTHBEARER =", 0}, {"AUTH DIGEST-MD5", 2},      {"AUTH DIGEST-MD5 =", 0},
-      {"AUTH NTLM", 2},         {"AUTH NTLM TlRMTQ==", 1},    {"AUTH SCRAM-SHA-256", 2},
-      {"AUTH SCRAM-SHA-1 biws", 1}, {"AUTH scram-sha-256-plus", 2}, {"AUTH GSSAPI", 0},
-      {"AUTH PLAIN", 1},        {"AUTH LOGIN", 2},           {"AUTH CRAM-MD5", 1},
+      {"AUTH XOAUTH2", 1},
+      {"AUTH XOAUTH2 dXNlcj1h", 0},
+      {"AUTH OAUTHBEARER", 1},
+      {"AUTH OAUTHBEARER =", 0},
+      {"AUTH DIGEST-MD5", 2},
+      {"AUTH DIGEST-MD5 =", 0},
+      {"AUTH NTLM", 2},
+      {"AUTH NTLM TlRMTQ==", 1},
+      {"AUTH SCRAM-SHA-256", 2},
+      {"AUTH SCRAM-SHA-1 biws", 1},
+      {"AUTH scram-sha-256-plus", 2},
+      {"AUTH GSSAPI", 0},
+      {"AUTH PLAIN", 1},
+      {"AUTH LOGIN", 2},
+      {"AUTH CRAM-MD5", 1},
   };
   for (const Row& row : rows) {
     std::string input = row.auth + "\r\n";
     std::vector<Rec> expected = {
-        Cmd(0, input.size(), "verb=AUTH mech=" + row.auth.substr(5, row.auth.find(' ', 5) - 5) +
-                                 (row.auth.find(' ', 5) == std::string::npos
-                                      ? ""
-                                      : " ir=" + row.auth.substr(row.auth.find(' ', 5) + 1)))};
+        Cmd(0, input.size(),
+            "verb=AUTH mech=" + row.auth.substr(5, row.auth.find(' ', 5) - 5) +
+                (row.auth.find(' ', 5) == std::string::npos
+                     ? ""
+                     : " ir=" + row.auth.substr(row.auth.find(' ', 5) + 1)))};
     for (int i = 0; i < row.responses; ++i) {
       expected.push_back(Make(K::kAuthResponse, input.size(), 6, "response=YWJj"));
       input += "YWJj\r\n";
@@ -375,9 +386,10 @@ TEST(CommandStreamTest, SaslResponseCountsOfEveryMechanism) {
 TEST(CommandStreamTest, Xoauth2TokenIsAnAuthResponse) {
   const std::string token = Repeat('A', 1600);
   const std::string input = "AUTH XOAUTH2\r\n" + token + "\r\nQUIT\r\n";
-  ExpectCommands(input, kStrict,
-                 {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"),
-                  Make(K::kAuthResponse, 14, 1602, "response=" + token), Cmd(1616, 6, "verb=QUIT")});
+  ExpectCommands(
+      input, kStrict,
+      {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Make(K::kAuthResponse, 14, 1602, "response=" + token),
+       Cmd(1616, 6, "verb=QUIT")});
   // An empty response (after the server's error challenge) is a response too.
   ExpectCommands("AUTH XOAUTH2\r\n\r\nQUIT\r\n", kStrict,
                  {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Make(K::kAuthResponse, 14, 2, "response="),
@@ -479,7 +491,8 @@ TEST(RfcExamplesTest, ClientSidesParseInStrict) {
       // RFC 3030 section 4, CHUNKING and BINARYMIME.
       {{"MAIL FROM:<Sam@Random.com> BODY=BINARYMIME\r\n", K::kCommand,
         "verb=MAIL path=<Sam@Random.com> params=[BODY=BINARYMIME]"},
-       {"RCPT TO:<Susan@Random.com>\r\n", K::kCommand, "verb=RCPT path=<Susan@Random.com> params=[]"},
+       {"RCPT TO:<Susan@Random.com>\r\n", K::kCommand,
+        "verb=RCPT path=<Susan@Random.com> params=[]"},
        {"BDAT 5\r\n", K::kCommand, "verb=BDAT size=5"},
        {"ab\r\nc", K::kData, "bytes=5"},
        {"BDAT 0 LAST\r\n", K::kCommand, "verb=BDAT size=0 LAST"},
@@ -548,8 +561,7 @@ TEST(RfcExamplesTest, ServerSidesParseInStrict) {
 
 TEST(ReplyStreamTest, EmptyTextIsValid) {
   // RFC 4954's own exchange: "334 " to AUTH PLAIN (issue 10).
-  ExpectReplies("334 \r\n235 2.7.0 Authentication successful\r\n", kStrict,
-                ReplyMode::kReplies,
+  ExpectReplies("334 \r\n235 2.7.0 Authentication successful\r\n", kStrict, ReplyMode::kReplies,
                 {Reply(0, 6, "code=334 lines=[]"),
                  Reply(6, 37, "code=235 lines=[2.7.0 Authentication successful] enhanced=2.7.0")});
 }

@@ -395,35 +395,14 @@ class Parser {
       }
     }
     const std::size_t mailbox_start = pos_;
-    // Local-part = Dot-string / Quoted-string
-    std::string local;
-    if (Peek() == '"') {
-      if (!QuotedString(&local)) return Fail("bad_path", pos_);
-    } else {
-      std::string atom;
-      if (!Atom(&atom)) return Fail("bad_path", pos_);
-      while (Peek() == '.') {
-        ++pos_;
-        if (!Atom(&atom)) return Fail("bad_path", pos_);
-      }
-      local = s_.substr(mailbox_start, pos_ - mailbox_start);
-    }
-    if (local.size() > 64) return Fail("bad_path", mailbox_start + 64);
-    if (Peek() != '@') return Fail("bad_path", pos_);
-    ++pos_;
-    if (Peek() == '[') {
-      std::string type, host;
-      if (!AddressLiteral(&type, &host, close)) return false;
-    } else {
-      std::string domain;
-      if (!Domain(&domain, close)) return false;
-    }
+    if (!Mailbox(close)) return false;
     *mailbox = s_.substr(mailbox_start, close - mailbox_start);
     pos_ = close + 1;
     return true;
   }
 
-  // Mailbox = Local-part "@" ( Domain / address-literal ), exactly s[pos, end).
+  // Mailbox = Local-part "@" ( Domain / address-literal ), exactly s[pos, end);
+  // Local-part = Dot-string / Quoted-string.
   bool Mailbox(std::size_t end) {
     const std::size_t start = pos_;
     std::string local;
@@ -733,9 +712,7 @@ bool Params(Parser& p, bool mail, std::vector<Param>* out) {
     if (eq != std::string::npos) param.value = token.substr(eq + 1);
     if (!IsKeyword(param.keyword)) return p.Fail("bad_param", start);
     const std::string upper = ToUpper(param.keyword);
-    const bool utf8_orcpt =
-        p.options().utf8 && upper == "ORCPT" && param.value && IStartsWith(*param.value, "utf-8;");
-    if (param.value && !utf8_orcpt && !IsEsmtpValue(*param.value, p.options().utf8)) {
+    if (param.value && !IsEsmtpValue(*param.value, p.options().utf8)) {
       return p.Fail("bad_param", start);
     }
     bool known = false;

@@ -97,10 +97,6 @@ bool IsNotifyValue(std::string_view value) {
   }
 }
 
-bool IsUpperOrLowerHex(unsigned char c) {
-  return internal::Is(c, internal::kHexDigit);
-}
-
 // RFC 6533 section 3, EmbeddedUnicodeChar = %x5C.78 "{" HEXPOINT "}": the
 // length of the one at the start of `s`, 0 if none. HEXPOINT names a code
 // point in its shortest form: one of the ASCII octets xtext cannot carry
@@ -112,12 +108,10 @@ std::size_t MatchEmbeddedUnicodeChar(std::string_view s) {
   const std::string_view hex = s.substr(3, close - 3);
   if (hex.size() < 2 || hex.size() > 6) return 0;
   std::uint32_t value = 0;
-  for (unsigned char c : hex) {
-    if (!IsUpperOrLowerHex(c)) return 0;
-    value = value * 16 + static_cast<std::uint32_t>(internal::IsLetDig(c) && c <= '9'
-                                                        ? c - '0'
-                                                        : internal::ToUpper(static_cast<char>(c)) -
-                                                              'A' + 10);
+  for (const char c : hex) {
+    if (!internal::Is(c, internal::kHexDigit)) return 0;
+    const char u = internal::ToUpper(c);
+    value = value * 16 + static_cast<std::uint32_t>(u <= '9' ? u - '0' : u - 'A' + 10);
   }
   bool ok = false;
   if (hex.size() == 2) {
@@ -170,11 +164,6 @@ bool IsOrcptValue(std::string_view value, bool utf8) {
   const std::string_view address = value.substr(semicolon + 1);
   if (internal::IsXtext(address)) return true;
   return utf8 && EqualsIgnoreCase(type, "utf-8") && IsUtf8AddrUnitext(address);
-}
-
-// ORCPT=utf-8;... may carry UTF-8 beyond esmtp-value's ASCII (RFC 6533).
-bool IsUtf8Orcpt(unsigned param, const Param& p, bool utf8) {
-  return utf8 && param == kOrcpt && StartsWithIgnoreCase(p.value, "utf-8;");
 }
 
 bool IsKnownParamValid(unsigned param, const Param& p, bool utf8) {
@@ -307,8 +296,8 @@ class CommandParser {
         if (!options_.lenient()) return Fail(ErrorCode::kBadDomain, pos_);
         result_->deviations.Add(Deviation::kHeloAddressLiteral);
       }
-      if (Error e = internal::CheckAddressLiteral(host, Rules(), &command_.host_type,
-                                                  &command_.host);
+      if (Error e =
+              internal::CheckAddressLiteral(host, Rules(), &command_.host_type, &command_.host);
           !e.ok()) {
         return Shift(e, pos_);
       }
@@ -357,8 +346,7 @@ class CommandParser {
       const Param p = SplitParam(token);
       if (!internal::IsEsmtpKeyword(p.keyword)) return Fail(ErrorCode::kBadParam, start);
       const unsigned known = LookupParam(p.keyword);
-      if (p.has_value && !IsUtf8Orcpt(known, p, options_.utf8) &&
-          !internal::IsEsmtpValue(p.value, options_.utf8)) {
+      if (p.has_value && !internal::IsEsmtpValue(p.value, options_.utf8)) {
         return Fail(ErrorCode::kBadParam, start);
       }
       if (known != 0) {
@@ -520,12 +508,12 @@ struct Allowance {
   std::size_t octets;
 };
 constexpr Allowance kMailAllowances[] = {
-    {"SIZE", 1u << 0, 26},         // RFC 1870 section 3 (5)
-    {"AUTH", 1u << 1, 500},        // RFC 4954 section 3 (5)
-    {"RET", 1u << 2, 100},         // RFC 3461 section 4: RET and ENVID together
-    {"ENVID", 1u << 2, 100},       //
-    {"SMTPUTF8", 1u << 3, 10},     // RFC 6531 section 3.1 (5)
-    {"REQUIRETLS", 1u << 4, 11},   // RFC 8689 section 2 (5)
+    {"SIZE", 1u << 0, 26},        // RFC 1870 section 3 (5)
+    {"AUTH", 1u << 1, 500},       // RFC 4954 section 3 (5)
+    {"RET", 1u << 2, 100},        // RFC 3461 section 4: RET and ENVID together
+    {"ENVID", 1u << 2, 100},      //
+    {"SMTPUTF8", 1u << 3, 10},    // RFC 6531 section 3.1 (5)
+    {"REQUIRETLS", 1u << 4, 11},  // RFC 8689 section 2 (5)
 };
 constexpr Allowance kRcptAllowances[] = {
     {"NOTIFY", 1u << 0, 500},  // RFC 3461 section 4: NOTIFY and ORCPT together
@@ -623,7 +611,6 @@ CommandResult ParseCommand(std::string_view line, const Options& options) {
   result.deviations.Add(checked.deviations);
   return result;
 }
-
 
 std::size_t MailRcptAllowance(std::string_view line, const Options& options) noexcept {
   const bool mail = StartsWithIgnoreCase(line, "MAIL ");

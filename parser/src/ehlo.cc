@@ -204,8 +204,7 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
       const std::string_view prior = text.substr(0, lf == std::string_view::npos ? 0 : lf + 1);
       const std::size_t count =
           static_cast<std::size_t>(std::count(prior.begin(), prior.end(), '\n'));
-      if (const EhloResult earlier =
-              InterpretEhlo(ReplyFromValidated(prior, 250, count), options);
+      if (const EhloResult earlier = InterpretEhlo(ReplyFromValidated(prior, 250, count), options);
           count != 0 && !earlier.ok()) {
         result.error = earlier.error;
         result.deviations.Add(earlier.deviations);
