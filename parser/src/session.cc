@@ -214,12 +214,8 @@ bool Session::ServerExhausted() const {
 
 void Session::Pump(SessionSink sink) {
   for (;;) {
-    bool progress = false;
-    while (ClientStep(sink))
-      progress = true;
-    while (ServerStep(sink))
-      progress = true;
-    if (progress) continue;
+    // The client first: its unparsed octets arrived before the server's.
+    if (ClientStep(sink) || ServerStep(sink)) continue;
     // Nothing moves: octets beyond max_pending are read without waiting.
     if (cbuf_.size() - cpos_ > options_.max_pending && !client_done_) {
       forced_ = true;
@@ -242,7 +238,16 @@ void Session::Pump(SessionSink sink) {
 }
 
 void Session::Compact() {
-  const std::uint64_t keep_from = held_.empty() ? cbase_ + cpos_ : held_.front().rec.record.offset;
+  // Held records with views keep their octets (whole lines, fed whole, so
+  // never before cbase_); data and tls records have no views.
+  std::uint64_t keep_from = cbase_ + cpos_;
+  for (const Held& h : held_) {
+    const RecordKind kind = h.rec.record.kind;
+    if (kind == RecordKind::kCommand || kind == RecordKind::kAuthResponse) {
+      keep_from = std::max(cbase_, std::min(keep_from, h.rec.record.offset));
+      break;
+    }
+  }
   const std::size_t drop = static_cast<std::size_t>(keep_from - cbase_);
   if (drop > 0 && (drop == cbuf_.size() || (drop >= kCompactAt && drop * 2 >= cbuf_.size()))) {
     cbuf_.erase(0, drop);
@@ -267,7 +272,7 @@ bool Session::ClientStep(SessionSink sink) {
     forced_next_ = forced_;
     const auto on_record = [&](const Record& r) { OnClientRecord(r, forced_next_, sink); };
     commands_.DecideAsOneWay(on_record);
-    if (!forced_) unanswered_decided_ = true;
+    if (decide_after_feed_) DecideAfterFeed(forced_next_, sink);
   }
   if (cpos_ == cbuf_.size()) return false;
   const bool lines = commands_.reading_lines();
@@ -295,6 +300,7 @@ bool Session::ClientStep(SessionSink sink) {
   const std::size_t consumed =
       commands_.FeedRecord(std::string_view(cbuf_.data() + cpos_, end - cpos_), on_record);
   cpos_ += consumed;
+  if (decide_after_feed_) DecideAfterFeed(forced_next_, sink);
   return consumed > 0;
 }
 
@@ -369,16 +375,26 @@ void Session::OnClientRecord(const Record& record, bool forced, SessionSink sink
   EmitClient(rec, expects_reply, sink);
 
   // BDAT: the chunk follows at once where CHUNKING is in force (RFC 3030);
-  // elsewhere the reply says whether the server read it as a chunk.
-  if (commands_.awaiting() == Awaiting::kBdat) {
+  // elsewhere the reply says whether the server read it as a chunk. Decided
+  // after the stream returns (it is inside FeedRecord now).
+  if (record.kind == RecordKind::kCommand && record.ok()) {
     const EhloReply* ext = extensions();
-    if ((ext != nullptr && ext->chunking()) || forced) {
-      client_in_chunk_ = true;
-      const auto on_record = [&](const Record& r) { OnClientRecord(r, forced, sink); };
-      commands_.AcceptContent(on_record);
+    if (record.command.verb == Verb::kBdat && ext != nullptr && ext->chunking()) {
+      decide_after_feed_ = true;
     }
-  } else if (forced && commands_.awaiting() != Awaiting::kNone) {
-    const auto on_record = [&](const Record& r) { OnClientRecord(r, forced, sink); };
+  }
+  if (forced) decide_after_feed_ = true;
+}
+
+void Session::DecideAfterFeed(bool forced, SessionSink sink) {
+  decide_after_feed_ = false;
+  const Awaiting what = commands_.awaiting();
+  if (what == Awaiting::kNone) return;
+  const auto on_record = [&](const Record& r) { OnClientRecord(r, forced, sink); };
+  if (what == Awaiting::kBdat) {
+    client_in_chunk_ = true;
+    commands_.AcceptContent(on_record);
+  } else if (forced) {
     commands_.DecideAsOneWay(on_record);
   }
 }

@@ -184,6 +184,7 @@ class Session {
   bool ServerStep(SessionSink sink);
   void OnClientRecord(const Record& record, bool forced, SessionSink sink);
   void OnReply(const Record& record, SessionSink sink);
+  void DecideAfterFeed(bool forced, SessionSink sink);
   void Decide(std::uint16_t code, const Record& record, SessionSink sink);
   void ApplyReply(const Pending& answered, std::uint16_t code, const Record& record);
   void Predict(const Pending& p, Dialogue* d) const;
@@ -251,7 +252,7 @@ class Session {
   std::uint64_t server_tls_length_ = 0;
   unsigned char server_tls_first_ = 0;
   bool client_tls_ = false;
-  bool unanswered_decided_ = false;
+  bool decide_after_feed_ = false;  // a decision the stream's caller makes next
 
   std::vector<Held> held_;
 
