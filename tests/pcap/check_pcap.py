@@ -31,13 +31,15 @@ def records(tool, pcap):
 
 
 def dialogue(jsonl):
-    out = []
+    """Each connection's records, connections in the order they began (one
+    connection's end may be written after the next one began)."""
+    conns = {}
     for line in jsonl.splitlines():
         r = json.loads(line)
         key = (r["dir"], r["kind"], r.get("verb"), r.get("code"), r["ok"], r.get("error"),
                tuple(r.get("violations", [])), r.get("answers") if r["kind"] != "tls" else None)
-        out.append(key)
-    return out
+        conns.setdefault(r["conn"], []).append(key)
+    return [rec for records in conns.values() for rec in records]
 
 
 def main():
