@@ -26,7 +26,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TARGETS = ["command_line", "reply_line", "ehlo_reply", "command_stream",
-           "command_stream_structured", "reply_stream", "policy", "data", "differential"]
+           "command_stream_structured", "reply_stream", "policy", "data", "differential",
+           "session_oneway", "session_split", "session_dialogue"]
 STAT_RE = re.compile(r"cov: (\d+) ft: (\d+) corp: (\d+)/\S+ .*?exec/s: (\d+)")
 
 

@@ -6,7 +6,8 @@
 get_filename_component(_smtp_root ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 set(_smtp_fuzz_dir ${_smtp_root}/fuzz)
 set(_smtp_fuzz_targets command_line reply_line ehlo_reply command_stream
-  command_stream_structured reply_stream policy data differential)
+  command_stream_structured reply_stream policy data differential session_oneway session_split
+  session_dialogue)
 set(_smtp_fuzz_sources)
 foreach(t IN LISTS _smtp_fuzz_targets)
   list(APPEND _smtp_fuzz_sources ${_smtp_fuzz_dir}/${t}.cc)

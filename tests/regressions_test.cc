@@ -32,6 +32,9 @@ int SmtpFuzz_reply_stream(const std::uint8_t* data, std::size_t size);
 int SmtpFuzz_policy(const std::uint8_t* data, std::size_t size);
 int SmtpFuzz_data(const std::uint8_t* data, std::size_t size);
 int SmtpFuzz_differential(const std::uint8_t* data, std::size_t size);
+int SmtpFuzz_session_oneway(const std::uint8_t* data, std::size_t size);
+int SmtpFuzz_session_split(const std::uint8_t* data, std::size_t size);
+int SmtpFuzz_session_dialogue(const std::uint8_t* data, std::size_t size);
 }
 
 namespace {
@@ -50,6 +53,9 @@ const std::map<std::string, Entry>& Targets() {
       {"policy", SmtpFuzz_policy},
       {"data", SmtpFuzz_data},
       {"differential", SmtpFuzz_differential},
+      {"session_oneway", SmtpFuzz_session_oneway},
+      {"session_split", SmtpFuzz_session_split},
+      {"session_dialogue", SmtpFuzz_session_dialogue},
   };
   return *targets;
 }
@@ -141,6 +147,7 @@ TEST_P(CorpusTest, PropertiesHold) {
 INSTANTIATE_TEST_SUITE_P(Fuzz, CorpusTest,
                          testing::Values("command_line", "reply_line", "ehlo_reply",
                                          "command_stream", "command_stream_structured",
-                                         "reply_stream", "policy", "data", "differential"));
+                                         "reply_stream", "policy", "data", "differential",
+                                         "session_oneway", "session_split", "session_dialogue"));
 
 }  // namespace

@@ -769,7 +769,6 @@ void Session::Decide(std::uint16_t code, const Record& record, SessionSink sink)
     case Awaiting::kStartTls:
       if (code == 220) {
         commands_.AcceptStartTls();
-        client_tls_ = true;
         starttls_mark_ = creceived_;
         server_tls_ = true;
         server_tls_start_ = record.offset + record.length;

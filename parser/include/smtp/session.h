@@ -214,7 +214,6 @@ class Session {
   // Server octets not yet fed to replies_: sbuf_[spos_ ...].
   std::string sbuf_;
   std::size_t spos_ = 0;
-  std::uint64_t sfed_ = 0;  // server octets fed to replies_
   bool server_closed_ = false;
   bool server_done_ = false;
   bool in_server_feed_ = false;  // records parsed now were sent before a server octet
@@ -230,7 +229,6 @@ class Session {
   std::size_t queue_cap_ = 0;
 
   bool greeting_seen_ = false;
-  bool reply_in_progress_ = false;
   bool reply_has_context_ = false;  // the reply in progress answers queue front
   bool reply_is_greeting_ = false;
   bool reply_overflow_ = false;
@@ -251,7 +249,6 @@ class Session {
   std::uint64_t server_tls_start_ = 0;
   std::uint64_t server_tls_length_ = 0;
   unsigned char server_tls_first_ = 0;
-  bool client_tls_ = false;
   bool decide_after_feed_ = false;  // a decision the stream's caller makes next
 
   std::vector<Held> held_;
