@@ -7,6 +7,7 @@
 // bad line (the one-way stream reads on after it, as the server does), 501
 // to a cancelled exchange, 250 otherwise. Input: the header of fuzz_common.h,
 // then the client's octets.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,6 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const smtp_fuzz::StreamSetup setup = smtp_fuzz::DecodeSetup(data);
   smtp::Options options = setup.options;
   options.max_pending = 1u << 20;  // the waiting client never overflows here
+  // The generated replies must parse, whatever the command limits are.
+  options.max_reply_line = std::max<std::size_t>(options.max_reply_line, 512);
+  options.max_reply_lines = std::max<std::size_t>(options.max_reply_lines, 20);
   const std::string_view client(reinterpret_cast<const char*>(data) + smtp_fuzz::kHeaderSize,
                                 size - smtp_fuzz::kHeaderSize);
 

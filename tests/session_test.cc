@@ -586,6 +586,19 @@ TEST(SessionDecisionTest, WantsTheDirectionItNeeds) {
   EXPECT_EQ(session.wants(), Direction::kServer);
 }
 
+TEST(SessionRegressionTest, BothEndedDrainsTheServerEvenInsideAnUnfinishedChunk) {
+  // Found by fuzz/session_split: a BDAT chunk cut off by the client's end
+  // made the two-stream session wait for it forever, and Finish dropped the
+  // server's remaining octets (the records did not tile the server stream).
+  const std::string client = kEhloCmd + kMail + kRcpt + "BDAT 29 LAST\r\nab";
+  const std::string server =
+      kGreeting + kAll + "250 ok\r\n250 ok\r\n250 ok\r\n250 more\r\n221 bye\r\n";
+  const std::vector<SRec> r = RunTwo(client, server);
+  EXPECT_TRUE(Tiles(r, Direction::kClient, client.size())) << Show(r);
+  EXPECT_TRUE(Tiles(r, Direction::kServer, server.size())) << Show(r);
+  EXPECT_EQ(ViolationList(r), "S:250:reply_without_command S:221:reply_without_command") << Show(r);
+}
+
 TEST(SessionPropertyTest, AllPositiveWaitingClientMatchesTheOneWayStreams) {
   // SPEC section 5 and the one-way streams agree when the server accepts
   // everything: the same records in each direction.

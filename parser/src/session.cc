@@ -592,7 +592,10 @@ bool Session::ServerStep(SessionSink sink) {
       const bool client_can_add = !(client_closed_ && cpos_ == cbuf_.size() &&
                                     commands_.awaiting() == Awaiting::kNone && held_.empty()) ||
                                   client_in_chunk_;
-      if ((queue_size_ == 0 || client_in_chunk_) && !client_done_ && client_can_add) {
+      // Both directions ended: nothing more can come to wait for.
+      const bool both_closed = client_closed_ && server_closed_;
+      if ((queue_size_ == 0 || client_in_chunk_) && !client_done_ && client_can_add &&
+          !both_closed) {
         if (!server_forced_) return false;
         reply_overflow_ = true;
         reply_has_context_ = false;
