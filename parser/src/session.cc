@@ -351,6 +351,14 @@ void Session::OnClientRecord(const Record& record, bool forced, SessionSink sink
     }
   }
 
+  if (record.kind == RecordKind::kCommand && !record.ok() && record.offset >= cbase_ &&
+      record.error.code != ErrorCode::kIncomplete && record.error.code != ErrorCode::kLineTooLong) {
+    // A line that broke the grammar may still be a command the server takes
+    // (it answers 250 to "EHLO msg_crlf.eml"): its verb, for the dialogue
+    // state only. Lines are fed whole, so the line is in cbuf_.
+    p.verb = CommandVerb(std::string_view(cbuf_.data() + (record.offset - cbase_),
+                                          static_cast<std::size_t>(record.length)));
+  }
   if (record.kind == RecordKind::kCommand) {
     if (predicted_.quit) rec.violations.Add(Violation::kOutOfSequence);
     if (record.ok()) {
@@ -504,7 +512,7 @@ void Session::Predict(const Pending& p, Dialogue* d) const {
     d->rcpts = 0;
     return;
   }
-  if (p.kind != RecordKind::kCommand || !p.valid) return;
+  if (p.kind != RecordKind::kCommand) return;
   switch (p.verb) {
     case Verb::kHelo:
     case Verb::kEhlo:
@@ -601,8 +609,7 @@ bool Session::ServerStep(SessionSink sink) {
         reply_has_context_ = false;
       }
     }
-    const bool ehlo = reply_has_context_ && queue_[queue_head_].valid &&
-                      queue_[queue_head_].kind == RecordKind::kCommand &&
+    const bool ehlo = reply_has_context_ && queue_[queue_head_].kind == RecordKind::kCommand &&
                       queue_[queue_head_].verb == Verb::kEhlo;
     replies_.set_mode(ehlo ? ReplyMode::kEhlo : ReplyMode::kReplies);
   }
@@ -671,7 +678,7 @@ void Session::ApplyReply(const Pending& p, std::uint16_t code, const Record& rec
     confirmed_.rcpts = 0;
   } else if (p.kind == RecordKind::kAuthResponse) {
     if (code == 235) confirmed_.authenticated = true;
-  } else if (p.valid) {
+  } else if (p.kind == RecordKind::kCommand) {
     switch (p.verb) {
       case Verb::kHelo:
       case Verb::kEhlo:

@@ -153,6 +153,12 @@ struct CommandResult {
 // the larger AUTH limit.
 [[nodiscard]] bool IsAuthLine(std::string_view line) noexcept;
 
+// The verb of a command line (its first token, up to SP or the line end),
+// whether or not the rest of the line is valid; kUnknown when the token is
+// no verb. The session uses it for a line the server accepted although it
+// broke the grammar (curl's "EHLO msg_crlf.eml").
+[[nodiscard]] Verb CommandVerb(std::string_view line) noexcept;
+
 // SASL exchange after AUTH (SPEC section 2): how many response lines follow
 // an accepted AUTH command. PLAIN 1, LOGIN 2 (1 after an initial response),
 // CRAM-MD5 1; other mechanisms 0; any mechanism but LOGIN 0 after an initial
