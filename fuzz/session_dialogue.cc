@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "oracle/session_model.h"
 #include "session_checks.h"
 
 namespace {
@@ -205,6 +206,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (r.dir == dir) b.push_back(r);
     }
     smtp_fuzz::CheckSameSession(a, b, "interleaved vs two streams, one direction");
+  }
+  // The independent model (fuzz/oracle/session_model.h) of the same two
+  // streams: the same records per direction, and the same pairing.
+  if (!d.stray) {
+    const oracle::SessionModel model = oracle::ModelSession(d.client, d.server);
+    for (const smtp::Direction dir : {smtp::Direction::kClient, smtp::Direction::kServer}) {
+      const auto& want = dir == smtp::Direction::kClient ? model.client : model.server;
+      std::size_t i = 0;
+      for (const auto& r : two) {
+        if (r.dir != dir) continue;
+        FUZZ_CHECK(i < want.size(), "the session has more %s records than the model: %s",
+                   dir == smtp::Direction::kClient ? "client" : "server",
+                   smtp_fuzz::DescribeSession(r).c_str());
+        const oracle::SessionRecord& w = want[i++];
+        FUZZ_CHECK(std::string(smtp::RecordKindName(r.record.kind)) == w.kind &&
+                       r.record.offset == w.offset && r.record.length == w.length &&
+                       (r.has_answers ? static_cast<std::int64_t>(r.answers) : -1) == w.answers,
+                   "session and model differ:\n    %s\n    model: %s [%llu+%llu] answers=%lld",
+                   smtp_fuzz::DescribeSession(r).c_str(), w.kind.c_str(),
+                   static_cast<unsigned long long>(w.offset),
+                   static_cast<unsigned long long>(w.length), static_cast<long long>(w.answers));
+      }
+      FUZZ_CHECK(i == want.size(), "the model has %zu records, the session %zu", want.size(), i);
+    }
   }
   int data_records = 0, auth_responses = 0;
   for (const auto& r : wire) {

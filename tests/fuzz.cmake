@@ -16,7 +16,7 @@ foreach(t IN LISTS _smtp_fuzz_targets)
 endforeach()
 
 add_executable(regressions_test ${CMAKE_CURRENT_LIST_DIR}/regressions_test.cc ${_smtp_fuzz_sources}
-  ${_smtp_fuzz_dir}/oracle/oracle.cc)
+  ${_smtp_fuzz_dir}/oracle/oracle.cc ${_smtp_fuzz_dir}/oracle/session_model.cc)
 target_include_directories(regressions_test PRIVATE ${_smtp_fuzz_dir})
 target_link_libraries(regressions_test PRIVATE smtp::parser GTest::gtest_main)
 target_compile_definitions(regressions_test PRIVATE

@@ -99,7 +99,9 @@ std::vector<SRec> RunInterleaved(const Steps& steps, const Options& options = Op
   std::vector<SRec> out;
   Session session(options, SessionInput::kInterleaved);
   const auto sink = [&](const SessionRecord& r) { out.push_back(ToSRec(r)); };
-  for (const auto& [dir, bytes] : steps) {
+  for (const auto& step : steps) {
+    const char dir = step.first;
+    const std::string& bytes = step.second;
     std::size_t pos = 0;
     do {
       const std::size_t n = max_piece == 0 ? bytes.size() : std::min(max_piece, bytes.size() - pos);
