@@ -4,6 +4,8 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "lexer.h"
+
 namespace smtp {
 namespace {
 
@@ -74,16 +76,7 @@ bool IsLastInGroup(Verb verb) {
   }
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 32);
-    if (y >= 'a' && y <= 'z') y = static_cast<char>(y - 32);
-    if (x != y) return false;
-  }
-  return true;
-}
+using internal::EqualsIgnoreCase;
 
 std::string_view Move(std::string_view v, std::uintptr_t shift) {
   if (v.empty()) return {};
