@@ -555,6 +555,19 @@ TEST(SessionDecisionTest, BdatWithoutChunkingAnswered500IsReadAsCommands) {
   EXPECT_EQ(ViolationList(r), "C:BDAT:not_advertised");
 }
 
+TEST(SessionDecisionTest, AMalformedReplyDecidesByItsCode) {
+  // The client acts on the code even when the reply text breaks the grammar
+  // (here a control octet in the 354): the content still follows.
+  const std::string client = kEhloCmd + kMail + kRcpt + "DATA\r\nhello\r\n.\r\n";
+  const std::vector<SRec> r =
+      RunTwo(client, kGreeting + kAll + "250 ok\r\n250 ok\r\n354 go\x01\r\n250 queued\r\n");
+  ASSERT_EQ(r.size(), 11u) << Show(r);
+  EXPECT_EQ(r[8].label, "error");  // the 354, bad_char
+  EXPECT_EQ(r[9].label, "data");
+  EXPECT_EQ(r[10].label, "250");
+  EXPECT_EQ(r[10].answers, client.size() - 10);
+}
+
 TEST(SessionDecisionTest, OnlyTheReplyToEhloIsAnEhloReply) {
   // Exim's two-line reply to BDAT is not an EHLO reply (no false bad_domain).
   const std::vector<SRec> r = RunTwo(

@@ -249,6 +249,7 @@ void Session::Compact() {
   }
   if (spos_ > 0 && (spos_ == sbuf_.size() || (spos_ >= kCompactAt && spos_ * 2 >= sbuf_.size()))) {
     sbuf_.erase(0, spos_);
+    sbase_ += spos_;
     spos_ = 0;
   }
 }
@@ -656,11 +657,21 @@ void Session::OnReply(const Record& record, SessionSink sink) {
     if (!allowed) rec.violations.Add(Violation::kUnexpectedReplyCode);
     if (p.out_of_sequence && code < 400) rec.violations.Add(Violation::kAcceptedOutOfSequence);
   }
-  ApplyReply(p, code, record);
+  // A reply that broke the grammar still carries the code the client acts
+  // on ("334 " before RFC 4954's empty challenge was legal here, an
+  // over-long 354): its three leading digits, when they are digits.
+  std::uint16_t acted = code;
+  if (!record.ok() && record.offset >= sbase_ && record.offset - sbase_ + 3 <= sbuf_.size()) {
+    const char* d = sbuf_.data() + (record.offset - sbase_);
+    if (d[0] >= '2' && d[0] <= '5' && d[1] >= '0' && d[1] <= '9' && d[2] >= '0' && d[2] <= '9') {
+      acted = static_cast<std::uint16_t>((d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0'));
+    }
+  }
+  ApplyReply(p, acted, record);
   sink(rec);
   // The record it answers was the one the client stream waits on when no
   // other is unanswered (the stream stops right after such a record).
-  if (queue_size_ == 0 && commands_.awaiting() != Awaiting::kNone) Decide(code, record, sink);
+  if (queue_size_ == 0 && commands_.awaiting() != Awaiting::kNone) Decide(acted, record, sink);
 }
 
 void Session::ApplyReply(const Pending& p, std::uint16_t code, const Record& record) {
