@@ -249,7 +249,6 @@ void Session::Compact() {
   }
   if (spos_ > 0 && (spos_ == sbuf_.size() || (spos_ >= kCompactAt && spos_ * 2 >= sbuf_.size()))) {
     sbuf_.erase(0, spos_);
-    sbase_ += spos_;
     spos_ = 0;
   }
 }
@@ -607,6 +606,11 @@ bool Session::ServerStep(SessionSink sink) {
                       queue_[queue_head_].verb == Verb::kEhlo;
     replies_.set_mode(ehlo ? ReplyMode::kEhlo : ReplyMode::kReplies);
   }
+  // The reply's first three octets, however it is chunked (a reply that
+  // breaks the grammar still decides by its code).
+  if (!replies_.in_reply()) reply_head_length_ = 0;
+  for (std::size_t i = spos_; reply_head_length_ < 3 && i < sbuf_.size(); ++i)
+    reply_head_[reply_head_length_++] = sbuf_[i];
   const auto on_reply = [&](const Record& r) { OnReply(r, sink); };
   const std::size_t consumed =
       replies_.FeedReply(std::string_view(sbuf_.data() + spos_, sbuf_.size() - spos_), on_reply);
@@ -661,8 +665,8 @@ void Session::OnReply(const Record& record, SessionSink sink) {
   // on ("334 " before RFC 4954's empty challenge was legal here, an
   // over-long 354): its three leading digits, when they are digits.
   std::uint16_t acted = code;
-  if (!record.ok() && record.offset >= sbase_ && record.offset - sbase_ + 3 <= sbuf_.size()) {
-    const char* d = sbuf_.data() + (record.offset - sbase_);
+  if (!record.ok() && reply_head_length_ == 3) {
+    const char* d = reply_head_;
     if (d[0] >= '2' && d[0] <= '5' && d[1] >= '0' && d[1] <= '9' && d[2] >= '0' && d[2] <= '9') {
       acted = static_cast<std::uint16_t>((d[0] - '0') * 100 + (d[1] - '0') * 10 + (d[2] - '0'));
     }

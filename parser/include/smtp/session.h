@@ -213,7 +213,8 @@ class Session {
   bool client_done_ = false;  // commands_ finished
   // Server octets not yet fed to replies_: sbuf_[spos_ ...].
   std::string sbuf_;
-  std::uint64_t sbase_ = 0;  // server offset of sbuf_[0]
+  char reply_head_[3] = {0, 0, 0};  // the first octets of the reply being read
+  std::size_t reply_head_length_ = 0;
   std::size_t spos_ = 0;
   bool server_closed_ = false;
   bool server_done_ = false;
