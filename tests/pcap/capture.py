@@ -22,7 +22,6 @@ writes OUT.pcap. The dialogues (one TCP connection each):
 
 tests/pcap/regenerate.sh runs this and rewrites tests/data/pcap/.
 """
-import asyncio
 import base64
 import os
 import signal
