@@ -361,15 +361,11 @@ Error CheckMailbox(std::string_view mailbox, const HostRules& rules) noexcept {
     const std::size_t length = MatchQuotedString(mailbox, utf8, &bad);
     const std::size_t scanned = length == 0 ? bad : length;
     if (scanned > kMaxLocalPart) {
-      // The octet at 64 is inside the quoted string: find the character it
-      // belongs to.
-      std::size_t k = 0;
-      while (k < kMaxLocalPart) {
-        const std::size_t step =
-            mailbox[k] == '\\' ? 2 : std::max<std::size_t>(1, Utf8Char(mailbox, k, utf8));
-        if (k + step > kMaxLocalPart) break;
-        k += step;
-      }
+      // The octet at 64 is inside the quoted string: it fails, or the
+      // first octet of the UTF-8 character it belongs to.
+      std::size_t k = kMaxLocalPart;
+      while ((static_cast<unsigned char>(mailbox[k]) & 0xC0) == 0x80)
+        --k;
       return Fail(ErrorCode::kBadPath, k);
     }
     if (length == 0) return Fail(ErrorCode::kBadPath, bad);
