@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace oracle {
@@ -1211,6 +1212,59 @@ bool IsAuthLine(std::string_view line) {
   return IStartsWith(line, "AUTH ");
 }
 
+// SPEC section 1 limits: a MAIL / RCPT line may exceed max_command_line by
+// the allowance of each extension parameter it carries, once per RFC clause:
+// RFC 1870 SIZE 26; RFC 4954 AUTH 500; RFC 3461 RET/ENVID 100 on MAIL,
+// NOTIFY/ORCPT 500 on RCPT; RFC 6531 SMTPUTF8 10; RFC 8689 REQUIRETLS 11.
+// A parameter is a word after the path's '>' (the first outside quotes),
+// looked for in the first max_command_line + 647 octets.
+std::size_t CommandLimit(std::string_view line, const Options& o) {
+  if (IsAuthLine(line)) return o.max_auth_line;
+  const bool mail = IStartsWith(line, "MAIL ");
+  if (!mail && !IStartsWith(line, "RCPT ")) return o.max_command_line;
+  const std::string head(line.substr(0, o.max_command_line + 26 + 500 + 100 + 10 + 11));
+  const std::size_t lt = head.find('<');
+  if (lt == std::string::npos) return o.max_command_line;
+  std::size_t gt = std::string::npos;
+  bool in_quotes = false;
+  for (std::size_t i = lt + 1; i < head.size(); ++i) {
+    if (in_quotes && head[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (head[i] == '"') in_quotes = !in_quotes;
+    if (!in_quotes && head[i] == '>') {
+      gt = i;
+      break;
+    }
+  }
+  if (gt == std::string::npos) return o.max_command_line;
+  std::set<std::string> clauses;
+  std::string word;
+  std::size_t extra = 0;
+  auto grant = [&](const std::string& w) {
+    const std::string k = ToUpper(w.substr(0, w.find('=')));
+    const char* clause = nullptr;
+    std::size_t octets = 0;
+    if (mail && k == "SIZE") clause = "1870", octets = 26;
+    if (mail && k == "AUTH") clause = "4954", octets = 500;
+    if (mail && (k == "RET" || k == "ENVID")) clause = "3461", octets = 100;
+    if (mail && k == "SMTPUTF8") clause = "6531", octets = 10;
+    if (mail && k == "REQUIRETLS") clause = "8689", octets = 11;
+    if (!mail && (k == "NOTIFY" || k == "ORCPT")) clause = "3461", octets = 500;
+    if (clause != nullptr && clauses.insert(clause).second) extra += octets;
+  };
+  for (std::size_t i = gt + 1; i <= head.size(); ++i) {
+    if (i == head.size() || head[i] == ' ' || head[i] == '\r' || head[i] == '\n') {
+      if (!word.empty()) grant(word);
+      word.clear();
+    } else {
+      word.push_back(head[i]);
+    }
+  }
+  return o.max_command_line + extra;
+}
+
 // Lenient: strip trailing SP / HT (the trailing_space deviation): lenient
 // reads it as part of the line end. Strict keeps it as content, where the
 // grammar fails on it like on any other octet.
@@ -1229,7 +1283,7 @@ std::string StripTrailing(std::string content, const Options& options,
 // ------------------------------------------------------------------- replies
 
 // Reply-line grammar on one line's content; offsets relative to the line.
-ReplyLineResult ReplyLineGrammar(const std::string& c, const Options& options) {
+ReplyLineResult ReplyLineGrammar(const std::string& c, const Options& /*options*/) {
   ReplyLineResult r;
   for (std::size_t i = 0; i < 3; ++i) {
     const int ch = i < c.size() ? static_cast<unsigned char>(c[i]) : -1;
@@ -1254,8 +1308,8 @@ ReplyLineResult ReplyLineGrammar(const std::string& c, const Options& options) {
     r.outcome.offset = 3;
     return r;
   }
-  r.line.text = c.substr(4);  // "250 " is legal: RFC 5321 4.2, "optionally some text"
-  (void)options;
+  // RFC 5321 4.2 "optionally some text"; RFC 4954 continue-req "334" SP.
+  r.line.text = c.substr(4);
   return r;
 }
 
@@ -1396,13 +1450,10 @@ Outcome EhloLine(const std::string& text, const Options& options, Capability* ca
 
 CommandResult ParseCommand(std::string_view line, const Options& options) {
   CommandResult r;
-  const std::size_t limit = IsAuthLine(line) ? options.max_auth_line : options.max_command_line;
+  const std::size_t limit = CommandLimit(line, options);
   FramedLine f = FrameLine(line, 0, limit, options, /*whole_input_is_one_line=*/true);
   r.outcome = f.outcome;
-  if (!r.outcome.ok()) {
-    r.outcome.deviations.clear();
-    return r;
-  }
+  if (!r.outcome.ok()) return r;  // keeps a bare_lf read before a bad octet
   std::set<std::string> devs = f.outcome.deviations;
   const std::string content =
       options.lenient ? StripTrailing(f.content, options, &devs) : f.content;
@@ -1411,7 +1462,9 @@ CommandResult ParseCommand(std::string_view line, const Options& options) {
   if (p.failed()) {
     r.outcome.error = p.error();
     r.outcome.offset = p.error_offset();
-    r.outcome.deviations.clear();
+    // Deviations used before the error; trailing white space comes after.
+    devs.erase("trailing_space");
+    r.outcome.deviations = devs;
     r.command = Command();
     return r;
   }

@@ -156,6 +156,7 @@ EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
   std::size_t pos = 0;
   bool first = true;
   while (pos < raw.size()) {
+    const Deviations before = result.deviations;  // of the lines before this one
     const void* found = std::memchr(raw.data() + pos, '\n', raw.size() - pos);
     const std::size_t lf =
         found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - raw.data())
@@ -167,8 +168,9 @@ EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
     const Error e = first ? checker.CheckFirstLine(text, pos + text_offset)
                           : checker.CheckKeywordLine(text, pos + text_offset);
     if (!e.ok()) {
+      // An error lists the deviations of the lines before the failing one.
       result.error = e;
-      result.deviations = Deviations{};
+      result.deviations = before;
       result.ehlo = EhloReply{};
       return result;
     }
@@ -190,6 +192,7 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
   if (!parsed.ok()) {
     EhloResult result;
     result.error = parsed.error;
+    result.deviations = parsed.deviations;
     // An EHLO grammar error on an earlier line comes first (not past the end
     // of input: an unfinished reply is incomplete, whatever it holds).
     if (parsed.error.code != ErrorCode::kIncomplete && text.substr(0, 3) == "250") {
@@ -198,12 +201,17 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
       const std::string_view prior = text.substr(0, lf == std::string_view::npos ? 0 : lf + 1);
       const std::size_t count =
           static_cast<std::size_t>(std::count(prior.begin(), prior.end(), '\n'));
-      if (Error e = FirstEhloError(prior, count, options); !e.ok()) result.error = e;
+      if (const EhloResult earlier =
+              InterpretEhlo(ReplyFromValidated(prior, 250, count), options);
+          count != 0 && !earlier.ok()) {
+        result.error = earlier.error;
+        result.deviations.Add(earlier.deviations);
+      }
     }
     return result;
   }
   EhloResult result = InterpretEhlo(parsed.reply, options);
-  if (result.ok()) result.deviations.Add(parsed.deviations);
+  result.deviations.Add(parsed.deviations);
   return result;
 }
 

@@ -482,18 +482,22 @@ Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null, boo
   // Path ≤ 256 octets: the 257th fails, unless the grammar failed before it.
   constexpr std::size_t kMaxPath = 256;
   const std::size_t end = close != kNone ? close : stop;
-  std::string_view unused;
-  Deviations ignored;  // an unterminated path fails either way
-  const HostRules probe{rules.utf8, rules.lenient, &ignored};
-  Error e = MatchPathBody(s.substr(1, end - 1), close != kNone ? rules : probe, allow_null,
-                          allow_postmaster, close != kNone ? mailbox : &unused);
+  std::string_view body_mailbox;
+  Deviations found;  // kept only when the path is valid
+  const HostRules probe{rules.utf8, rules.lenient, &found};
+  Error e =
+      MatchPathBody(s.substr(1, end - 1), probe, allow_null, allow_postmaster, &body_mailbox);
   if (!e.ok()) e.offset += 1;
   if (close == kNone && (e.ok() || e.offset >= end)) e = Fail(ErrorCode::kBadPath, end);
   const std::size_t path_end = close != kNone ? close + 1 : end + 1;
   if (path_end > kMaxPath && (e.ok() || e.offset >= kMaxPath)) {
     e = Fail(ErrorCode::kBadPath, kMaxPath);
   }
-  if (e.ok()) *length = close + 1;
+  if (e.ok()) {
+    *length = close + 1;
+    *mailbox = body_mailbox;
+    if (rules.lenient) rules.deviations->Add(found);
+  }
   return e;
 }
 

@@ -146,8 +146,8 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
 ReplyAssembler::Step ReplyAssembler::AddFramedLine(std::string_view line,
                                                    std::uint64_t line_offset) {
   const CheckedLine checked = CheckLine(line, options_->max_reply_line, *options_);
+  deviations_.Add(checked.deviations);  // a bare LF read before a bad octet counts too
   if (!checked.ok()) return Fail(Error{checked.error.code, line_offset + checked.error.offset});
-  deviations_.Add(checked.deviations);
   return AddLine(checked.content, line_offset);
 }
 
@@ -180,6 +180,7 @@ ReplyResult ParseReply(std::string_view text, const Options& options) {
     pos = end;
     if (step == ReplyAssembler::Step::kFailed) {
       result.error = assembler.error();
+      result.deviations = assembler.deviations();  // used before the error
       return result;
     }
     if (step == ReplyAssembler::Step::kDone) {

@@ -401,12 +401,13 @@ void ReplyStream::EndReply() {
   assembler_.Reset();
 }
 
-void ReplyStream::Fail(std::uint64_t end, Error error, RecordSink sink) {
+void ReplyStream::Fail(std::uint64_t end, Error error, Deviations deviations, RecordSink sink) {
   Record record;
   record.kind = RecordKind::kReply;
   record.offset = reply_start_;
   record.length = end - reply_start_;
   record.error = error;
+  record.deviations = deviations;
   EndReply();
   sink(record);
 }
@@ -422,7 +423,7 @@ void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
     const EhloResult ehlo = InterpretEhlo(record.reply, options_);
     if (!ehlo.ok()) {
       record.error = Error{ehlo.error.code, reply_start_ + ehlo.error.offset};
-      record.deviations = Deviations{};
+      record.deviations.Add(ehlo.deviations);
       record.reply = Reply{};
     } else {
       record.is_ehlo = true;
@@ -434,12 +435,19 @@ void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
   EndReply();
 }
 
-Error ReplyStream::EarliestError(Error error, std::string_view prior) const {
+Error ReplyStream::EarliestError(Error error, std::string_view prior,
+                                 Deviations* deviations) const {
   // In ehlo mode a 250 reply that fails on a later line may already break
   // the EHLO grammar earlier: the first offending octet is reported.
-  if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250) return error;
-  const Error ehlo = FirstEhloError(prior, assembler_.line_count(), options_);
-  return ehlo.ok() ? error : Error{ehlo.code, reply_start_ + ehlo.offset};
+  *deviations = assembler_.deviations();
+  if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250 || assembler_.line_count() == 0) {
+    return error;
+  }
+  const EhloResult ehlo =
+      InterpretEhlo(ReplyFromValidated(prior, 250, assembler_.line_count()), options_);
+  if (ehlo.ok()) return error;
+  deviations->Add(ehlo.deviations);
+  return Error{ehlo.error.code, reply_start_ + ehlo.error.offset};
 }
 
 void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
@@ -462,10 +470,10 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
     const std::string_view prior =
         buffered_ ? std::string_view(buffer_) : chunk.substr(begin, line_pos - begin);
     if (event.kind == LineFramer::Kind::kOverlong) {
-      Fail(end,
-           EarliestError(Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line},
-                         prior),
-           sink);
+      Deviations deviations;
+      const Error error = EarliestError(
+          Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line}, prior, &deviations);
+      Fail(end, error, deviations, sink);
       continue;
     }
     const std::size_t prior_size = prior.size();
@@ -474,7 +482,9 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
     if (step == ReplyAssembler::Step::kFailed) {
       const std::string_view before =
           buffered_ ? std::string_view(buffer_).substr(0, prior_size) : prior;
-      Fail(end, EarliestError(assembler_.error(), before), sink);
+      Deviations deviations;
+      const Error error = EarliestError(assembler_.error(), before, &deviations);
+      Fail(end, error, deviations, sink);
     } else if (step == ReplyAssembler::Step::kDone) {
       Complete(buffered_ ? std::string_view(buffer_) : chunk.substr(begin, pos - begin), sink);
     }
@@ -493,7 +503,7 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
 void ReplyStream::Finish(RecordSink sink) {
   if (in_reply_ || framer_.in_line()) {
     if (!in_reply_) reply_start_ = framer_.line_start();
-    Fail(offset_, Error{ErrorCode::kIncomplete, offset_}, sink);
+    Fail(offset_, Error{ErrorCode::kIncomplete, offset_}, Deviations{}, sink);
   }
   framer_.Reset();
   EndReply();
