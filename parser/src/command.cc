@@ -119,6 +119,7 @@ std::size_t FindNotifyError(std::string_view value) {
     if (separator) {
       if (matched == 0 && !at_end) return i;  // NEVER stands alone
       used |= 1u << matched;
+      if (!at_end && used == 0xEu) return i;  // a ',' after all three
       first = false;
       item_start = i + 1;
     }

@@ -264,13 +264,14 @@ Error CheckAddressLiteral(std::string_view literal, const HostRules& rules, Host
     return false;
   };
   std::size_t end = 0;
-  if (closed(ScanIpv4(literal, 1, &end), end)) {
+  std::size_t bad = ScanIpv4(literal, 1, &end);
+  if (closed(bad, end)) {
     *type = HostType::kIpv4;
     *host = literal.substr(1, n - 2);
     return {};
   }
   // "IPv6:" IPv6-addr
-  std::size_t bad = kNone;
+  bad = kNone;
   constexpr std::string_view kTag = "IPv6:";
   for (std::size_t k = 0; k < kTag.size() && bad == kNone; ++k) {
     if (1 + k >= n || ToUpper(literal[1 + k]) != ToUpper(kTag[k])) bad = 1 + k;
@@ -283,7 +284,8 @@ Error CheckAddressLiteral(std::string_view literal, const HostRules& rules, Host
   }
   // RFC 5321 section 4.1.3: a Standardized-tag MUST be registered with IANA,
   // and no tag but IPv6 is. Lenient reads the General-address-literal.
-  if (rules.lenient && closed(ScanGeneralLiteral(literal, 1, &end), end)) {
+  if (rules.lenient) bad = ScanGeneralLiteral(literal, 1, &end);
+  if (rules.lenient && closed(bad, end)) {
     rules.deviations->Add(Deviation::kUnregisteredLiteralTag);
     *type = HostType::kGeneral;
     *host = literal.substr(1, n - 2);
