@@ -773,9 +773,10 @@ class Parser {
     return false;
   }
 
-  // The token from pos_ to the next SP or the end.
+  // The token from pos_ to the next SP or HT or the end (an HT between or
+  // after tokens is `syntax`).
   std::string Token() const {
-    const std::size_t sp = s_.find(' ', pos_);
+    const std::size_t sp = s_.find_first_of(" \t", pos_);
     return s_.substr(pos_, sp == std::string::npos ? std::string::npos : sp - pos_);
   }
 
@@ -791,7 +792,7 @@ class Parser {
         ++pos_;
       Deviate("extra_space");
     }
-    if (AtEnd()) return Fail("syntax", pos_);
+    if (AtEnd() || Peek() == '\t') return Fail("syntax", pos_);
     return true;
   }
 
@@ -986,7 +987,7 @@ bool Params(Parser& p, bool mail, std::vector<Param>* out) {
     out->push_back(param);
     p.set_pos(start + token.size());
     if (p.AtEnd()) return true;
-    if (!p.Sp("bad_param")) return false;
+    if (!p.Sp("syntax")) return false;
   }
 }
 
@@ -1032,7 +1033,7 @@ const char* const kVerbs[] = {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT",   
 
 void Grammar(Parser& p, Command* cmd) {
   const std::string& s = p.s();
-  if (s.empty() || s[0] == ' ') {  // no verb token at all
+  if (s.empty() || s[0] == ' ' || s[0] == '\t') {  // no verb token at all
     p.Fail("syntax", 0);
     return;
   }

@@ -367,13 +367,14 @@ class CommandParser {
       while (!AtEnd() && s_[pos_] == ' ')
         ++pos_;
     }
-    if (AtEnd()) return Fail(ErrorCode::kSyntax, pos_);
+    if (AtEnd() || s_[pos_] == '\t') return Fail(ErrorCode::kSyntax, pos_);
     return {};
   }
 
-  // The token from pos_ up to the next SP or the end.
+  // The token from pos_ up to the next SP or HT (white space, where only a
+  // SP or the line end may stand: an HT there is `syntax`) or the end.
   std::string_view Token() const {
-    const std::size_t end = s_.find(' ', pos_);
+    const std::size_t end = s_.find_first_of(" \t", pos_);
     return s_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
   }
 
