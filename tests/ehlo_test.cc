@@ -91,7 +91,7 @@ TEST(EhloReplyTest, Table) {
       // Domain SP ehlo-greet: HT is no separator.
       Err("250 mx\thello\r\n", E::kSyntax, 6, lenient),
       // Trailing SP after a keyword line; more than one SP between params.
-      Err("250-m.example\r\n250 PIPELINING \r\n", E::kBadKeyword, 29),
+      Err("250-m.example\r\n250 PIPELINING \r\n", E::kBadKeyword, 30),
       {"250-m.example\r\n250 PIPELINING \r\n", lenient, E::kOk, 0,
        "domain=m.example greeting= caps=[PIPELINING()]", DeviationSet({D::kTrailingSpace})},
       Err("250-m.example\r\n250 SIZE  100\r\n", E::kBadKeyword, 24),
