@@ -726,5 +726,150 @@ TEST(SaslTest, CheckSaslResponse) {
   }
 }
 
+// SPEC section 4: error_offset is the first octet at which the line stops
+// being the beginning of any valid command (limits: the octet that exceeds
+// them). One block per ABNF rule, with the offending octet at the start, in
+// the middle and at the end of its token (the end: the octet after it, a SP
+// or the line end, when the token is only an unfinished beginning).
+TEST(ErrorOffsetTest, FirstOctetNoValidCommandContinues) {
+  const Options lenient = LenientOptions();
+  const auto LErr = [&](std::string content, ErrorCode code, std::size_t offset) {
+    return Row{std::move(content), lenient, code, offset, "", {}};
+  };
+  RunRows({
+      // Verb: a prefix of no verb, any case.
+      Err("XOOP", E::kUnknownCommand, 0),
+      Err("NXOP", E::kUnknownCommand, 1),
+      Err("NOOPx", E::kUnknownCommand, 4),
+      Err("HEL", E::kUnknownCommand, 3),
+      Err("STAR x", E::kUnknownCommand, 4),
+      // SP: a token must follow (strict reads trailing white space as content).
+      Err("QUIT ", E::kSyntax, 4),
+      Err("NOOP ", E::kSyntax, 5),
+      Err("NOOP  a", E::kSyntax, 5),
+      Err("NOOP \ta", E::kSyntax, 5),
+      LenientErr("VRFY  ", E::kSyntax, 4),  // lenient: the white space is the line end
+      // Domain: leading hyphen, bad octet, trailing dot; empty label; label
+      // ending in '-' (at the octet after it).
+      Err("EHLO -a.example", E::kBadDomain, 5),
+      Err("EHLO a_b.example", E::kBadDomain, 6),
+      Err("EHLO a.example.", E::kBadDomain, 15),
+      Err("EHLO a..b", E::kBadDomain, 7),
+      Err("EHLO a-.b", E::kBadDomain, 7),
+      Err("EHLO a.b- x", E::kBadDomain, 9),
+      Err("EHLO a.b\tx", E::kSyntax, 8),
+      // Lengths: the 64th octet of a label, the 256th of a domain; a UTF-8
+      // character that crosses fails at its first octet.
+      Err("EHLO " + Repeat('a', 64), E::kBadDomain, 68),
+      Err("EHLO " + Domain({63, 63, 63, 63}) + ".b", E::kBadDomain, 260),
+      Utf8Err("EHLO " + Repeat('a', 62) + "\xC3\xA9", E::kBadDomain, 67),
+      // Address literals: the octet no IPv4 / IPv6 literal continues with.
+      Err("EHLO [x.1.2.3]", E::kBadAddressLiteral, 6),
+      Err("EHLO [1.256.3.4]", E::kBadAddressLiteral, 10),
+      Err("EHLO [1.2.3]", E::kBadAddressLiteral, 11),
+      Err("EHLO [1.2.3.4", E::kBadAddressLiteral, 13),
+      Err("EHLO [1.2.3.4]x", E::kBadAddressLiteral, 14),
+      Err("EHLO [1.2.3.4.5]", E::kBadAddressLiteral, 13),
+      Err("EHLO [IPv7:1::1]", E::kBadAddressLiteral, 9),
+      Err("EHLO [IPv6:12345::1]", E::kBadAddressLiteral, 15),
+      Err("EHLO [IPv6:1::2::3]", E::kBadAddressLiteral, 16),
+      Err("EHLO [IPv6:1:2:3:4:5:6:7:8:9]", E::kBadAddressLiteral, 26),
+      Err("EHLO [IPv6:1:2:3:4:5:6:7::]", E::kBadAddressLiteral, 25),
+      Err("EHLO [IPv6:1:2]", E::kBadAddressLiteral, 14),
+      Err("EHLO [IPv6:1:2:3:4:5:7.1.1.1]", E::kBadAddressLiteral, 22),
+      Err("EHLO [IPv6:::ffff:1.2.3.256]", E::kBadAddressLiteral, 26),
+      Ok("EHLO [IPV6:1:2:3:4:5:6:7.1.1.1]", "verb=EHLO ipv6:1:2:3:4:5:6:7.1.1.1"),
+      Err("EHLO [tag:abc]", E::kBadAddressLiteral, 6),  // strict: no tag is registered
+      LErr("EHLO [tag:a[b]", E::kBadAddressLiteral, 11),
+      LErr("EHLO [tag:]", E::kBadAddressLiteral, 10),
+      LErr("EHLO [IPv6:zz]", E::kBadAddressLiteral, 11),
+      LErr("EHLO [-:a]", E::kBadAddressLiteral, 7),
+      // Path: no '<'; local part; unterminated; host; the Postmaster form.
+      Err("MAIL FROM:a@b", E::kBadPath, 10),
+      Err("MAIL FROM:<.a@b>", E::kBadPath, 11),
+      Err("MAIL FROM:<a..b@c>", E::kBadPath, 13),
+      Err("MAIL FROM:<a.@c>", E::kBadPath, 13),
+      Err("MAIL FROM:<a>", E::kBadPath, 12),
+      Err("MAIL FROM:<a@b", E::kBadPath, 14),
+      Err("MAIL FROM:<a@b x>", E::kBadPath, 14),
+      Err("MAIL FROM:<a@b.>", E::kBadDomain, 15),
+      Err("MAIL FROM:<a@b_c>", E::kBadDomain, 14),
+      Err("MAIL FROM:<a@[1.2.3]>", E::kBadAddressLiteral, 19),
+      Err("MAIL FROM:<\"abc", E::kBadPath, 15),
+      Err("MAIL FROM:<\"a b", E::kBadPath, 15),
+      Err("MAIL FROM:<\"a\tb\"@c>", E::kBadPath, 13),
+      Err("MAIL FROM:<Postmaster>", E::kBadPath, 21),
+      Err("RCPT TO:<>", E::kBadPath, 9),
+      Err("RCPT TO:<@a.b>", E::kBadPath, 13),
+      Err("RCPT TO:<@a.b;x@y>", E::kBadDomain, 13),
+      Err("RCPT TO:<@a.b,x@y>", E::kBadPath, 14),
+      // Lengths: the 65th octet of a local part, the 257th of a path.
+      Err("MAIL FROM:<" + Repeat('x', 65) + "@b>", E::kBadPath, 75),
+      Err("MAIL FROM:<a@" + Domain({63, 63, 63, 63}) + ">", E::kBadPath, 266),
+      // FROM: / TO: (any case): where the line stops being a prefix of it.
+      Err("MAIL F", E::kSyntax, 6),
+      Err("RCPT T", E::kSyntax, 6),
+      Err("MAIL FROX:<>", E::kSyntax, 8),
+      Err("MAIL FROM <a@b>", E::kSyntax, 9),
+      // Parameters: keyword, value, the known keywords' own rules.
+      Err("MAIL FROM:<a@b> _X=1", E::kBadParam, 16),
+      Err("MAIL FROM:<a@b> X_Y=1", E::kBadParam, 17),
+      Err("MAIL FROM:<a@b> SIZE=1x", E::kBadParam, 22),
+      Err("MAIL FROM:<a@b> SIZE=", E::kBadParam, 21),
+      Err("MAIL FROM:<a@b> SIZE=18446744073709551616", E::kBadParam, 40),
+      Err("MAIL FROM:<a@b> BODY=8BIT", E::kBadParam, 25),
+      Err("MAIL FROM:<a@b> BODY=8BITX", E::kBadParam, 25),
+      Err("MAIL FROM:<a@b> BODY=X", E::kBadParam, 21),
+      Err("MAIL FROM:<a@b> SMTPUTF8=x", E::kBadParam, 24),
+      Err("MAIL FROM:<a@b> NOTIFY=NEVER", E::kBadParam, 22),
+      Err("MAIL FROM:<a@b> ENVID=a+2", E::kBadParam, 25),
+      Err("MAIL FROM:<a@b> ENVID=a+2g", E::kBadParam, 25),
+      Err("MAIL FROM:<a@b> SIZE=1 SIZE=1", E::kBadParam, 27),
+      LErr("MAIL FROM:<a@b> SIZE=10 SIZE=1", E::kBadParam, 30),
+      LErr("MAIL FROM:<a@b> SIZE=10 SIZE=2", E::kBadParam, 29),
+      Err("RCPT TO:<a@b> NOTIFY=SUCCESS,SUCCESS", E::kBadParam, 29),
+      Err("RCPT TO:<a@b> NOTIFY=NEVER,DELAY", E::kBadParam, 26),
+      Err("RCPT TO:<a@b> NOTIFY=SUCCESS,FAILURE,DELAY,", E::kBadParam, 42),
+      Err("RCPT TO:<a@b> ORCPT=;a", E::kBadParam, 20),
+      Err("RCPT TO:<a@b> ORCPT=rfc822", E::kBadParam, 26),
+      Err("MAIL FROM:<a@b> SIZE=1\t", E::kSyntax, 22),
+      // BDAT: the first non-digit, the digit that overflows, LAST.
+      Err("BDAT x", E::kSyntax, 5),
+      Err("BDAT 1x", E::kSyntax, 6),
+      Err("BDAT 18446744073709551616 LAST", E::kSyntax, 24),
+      Err("BDAT 1 LAS", E::kSyntax, 10),
+      Err("BDAT 1 LASTX", E::kSyntax, 11),
+      // VRFY / EXPN: String [SP "SMTPUTF8"].
+      Err("VRFY a S", E::kSyntax, 8),
+      Err("VRFY a X", E::kSyntax, 7),
+      Err("VRFY a,b", E::kSyntax, 6),
+      Err("VRFY \"abc", E::kSyntax, 9),
+      LErr("VRFY a@b_c", E::kSyntax, 8),
+      // AUTH: mechanism (1-20 octets) and the initial response's base64.
+      Err("AUTH PL.AIN", E::kSyntax, 7),
+      Err("AUTH " + Repeat('A', 21), E::kSyntax, 25),
+      Err("AUTH PLAIN *", E::kBadBase64, 11),
+      Err("AUTH PLAIN =x", E::kBadBase64, 12),
+      Err("AUTH PLAIN YW=j", E::kBadBase64, 14),
+      Err("AUTH PLAIN YWJj=", E::kBadBase64, 15),
+      Err("AUTH PLAIN YW==x", E::kBadBase64, 15),
+      Err("AUTH PLAIN YWJ", E::kBadBase64, 14),
+      Err("AUTH PLAIN YWJj x", E::kSyntax, 15),
+  });
+}
+
+TEST(ErrorOffsetTest, SaslResponseLines) {
+  const struct {
+    std::string content;
+    std::size_t offset;
+  } rows[] = {{"=x", 1}, {"*x", 1}, {"YWJ", 3}, {"YW=a", 3}, {"YWJj=", 4}, {"YQ==YQ==", 4}};
+  for (const auto& row : rows) {
+    SCOPED_TRACE(Escape(row.content));
+    const Error error = CheckSaslResponse(row.content);
+    EXPECT_EQ(error.code, E::kBadBase64);
+    EXPECT_EQ(error.offset, row.offset);
+  }
+}
+
 }  // namespace
 }  // namespace smtp

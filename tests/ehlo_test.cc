@@ -238,5 +238,35 @@ TEST(InterpretEhloTest, OffsetsAreRelativeToTheReply) {
   EXPECT_TRUE(ok.ehlo.reply == good.reply);
 }
 
+// SPEC section 4 in EHLO replies: strict reads trailing white space as
+// content, so an earlier bad octet on the line comes first; a SP that could
+// still begin a parameter or greeting fails at the line end.
+TEST(EhloReplyTest, FirstOffendingOctet) {
+  const Options lenient = LenientOptions();
+  const std::vector<Row> rows = {
+      Err("250-mx\r\n250 X_Y \r\n", E::kBadKeyword, 13),
+      Err("250-mx\r\n250 X_Y \r\n", E::kBadKeyword, 13, lenient),
+      Err("250-mx\r\n250 -X\r\n", E::kBadKeyword, 12),
+      Err("250-mx\r\n250 X \r\n", E::kBadKeyword, 14),
+      Err("250-mx\r\n250 X  Y\r\n", E::kBadKeyword, 14),
+      Err("250-mx\r\n250 X\t\r\n", E::kBadKeyword, 13),
+      Err("250-mx\r\n250 AUTH=PLAIN\r\n", E::kBadKeyword, 16),
+      Err("250-mx\r\n250 AUTH=\r\n", E::kBadKeyword, 17, lenient),
+      Err("250 mx \r\n", E::kSyntax, 7),
+      Err("250 mx\t\r\n", E::kSyntax, 6),
+      Err("250 a-.b\r\n", E::kBadDomain, 6),
+      Err("250 mx. hi\r\n", E::kBadDomain, 7),
+      Err("250 -mx hi\r\n", E::kBadDomain, 4),
+      // An EHLO error on an earlier line comes before a reply error later.
+      Err("250-mx\r\n250-X_Y\r\n251 a\r\n", E::kBadKeyword, 13),
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(Escape(row.text) + (row.options.lenient() ? " [lenient]" : ""));
+    const EhloResult result = ParseEhloReply(row.text, row.options);
+    EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
+    EXPECT_EQ(result.error.offset, row.offset);
+  }
+}
+
 }  // namespace
 }  // namespace smtp
