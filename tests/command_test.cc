@@ -827,6 +827,8 @@ TEST(ErrorOffsetTest, FirstOctetNoValidCommandContinues) {
       Err("MAIL FROM:<a@b> SIZE=1 SIZE=1", E::kBadParam, 27),
       LErr("MAIL FROM:<a@b> SIZE=10 SIZE=1", E::kBadParam, 30),
       LErr("MAIL FROM:<a@b> SIZE=10 SIZE=2", E::kBadParam, 29),
+      LErr("MAIL FROM:<a@b> SMTPUTF8 SMTPUTF8=x", E::kBadParam, 33),
+      LErr("MAIL FROM:<a@b> SIZE=1 SIZE", E::kBadParam, 27),
       Err("RCPT TO:<a@b> NOTIFY=SUCCESS,SUCCESS", E::kBadParam, 29),
       Err("RCPT TO:<a@b> NOTIFY=NEVER,DELAY", E::kBadParam, 26),
       Err("RCPT TO:<a@b> NOTIFY=SUCCESS,FAILURE,DELAY,", E::kBadParam, 42),

@@ -951,9 +951,9 @@ bool Params(Parser& p, bool mail, std::vector<Param>* out) {
     } else if (known && seen.count(upper) != 0) {
       // Lenient takes the same keyword again with the same value.
       const std::optional<std::string>& first = seen[upper];
-      if (!o.lenient || !first.has_value() || !param.value.has_value()) {
+      if (!o.lenient || first.has_value() != param.value.has_value()) {
         rest = kend;
-      } else {
+      } else if (first.has_value()) {
         rest = FirstBad(
             *param.value, [&](std::string_view v) { return IStartsWith(*first, v); },
             [&](std::string_view v) { return IEquals(*first, v); });

@@ -473,8 +473,11 @@ class CommandParser {
           !ParamList(s_.substr(first, start - first)).Find(keyword, &earlier)) {
         return k;
       }
-      if (!earlier.has_value) return k;  // an '=' or the end of the keyword
-      if (!has_value) return k;
+      if (!earlier.has_value || !has_value) {
+        if (earlier.has_value != has_value) return k;  // an '=', or the end of the keyword
+        result_->deviations.Add(Deviation::kRepeatedParam);
+        return kNone;
+      }
       for (std::size_t i = 0; i <= value.size(); ++i) {
         if (i == value.size()) {
           if (i != earlier.value.size()) return k + 1 + i;
