@@ -498,7 +498,13 @@ bool LocalViable(std::string_view p, bool utf8) {
 
 bool LocalValid(std::string_view l, bool utf8) {
   if (l.empty() || !LocalViable(l, utf8)) return false;
-  if (l[0] == '"') return l.size() >= 2 && l.back() == '"' && LocalExtent(l, utf8) == l.size();
+  if (l[0] == '"') {
+    // Closed by its last octet: a '"' that no backslash escapes.
+    std::size_t i = 1;
+    while (i < l.size() && l[i] != '"')
+      i += l[i] == '\\' ? 2 : 1;
+    return i + 1 == l.size();
+  }
   return l.back() != '.';
 }
 
