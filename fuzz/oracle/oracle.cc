@@ -1135,7 +1135,7 @@ void Grammar(Parser& p, Command* cmd) {
     }
     if (required && p.options().lenient && len < rest.size() && rest[len] == '@') {
       // vrfy_mailbox: a bare Mailbox up to the next SP (Go's net/smtp).
-      const std::string m = rest.substr(0, rest.find(' '));
+      const std::string m = rest.substr(0, rest.find(' ', len));
       std::string host_type;
       const Outcome mb = MailboxBad(m, p.options(), &host_type);
       if (!mb.ok()) {
