@@ -214,10 +214,11 @@ inline void CheckCommandRecords(const std::vector<OwnedRecord>& records, std::st
                ErrorString(r.error).c_str(), ErrorString(shifted).c_str(), Escape(bytes).c_str());
     // Error records list the deviations used before the error, as ParseCommand
     // does (not for an over-long line, which the stream never hands over whole).
-    FUZZ_CHECK(r.error.code == smtp::ErrorCode::kLineTooLong || r.error.code == smtp::ErrorCode::kIncomplete ||
+    FUZZ_CHECK(r.error.code == smtp::ErrorCode::kLineTooLong ||
+                   r.error.code == smtp::ErrorCode::kIncomplete ||
                    one.deviations.bits() == r.deviations,
-               "stream deviations %u, ParseCommand %u on '%s'", r.deviations,
-               one.deviations.bits(), Escape(bytes).c_str());
+               "stream deviations %u, ParseCommand %u on '%s'", r.deviations, one.deviations.bits(),
+               Escape(bytes).c_str());
     if (!r.ok()) continue;
     OwnedRecord expected = r;
     CopyCommand(one.command, &expected);

@@ -770,6 +770,8 @@ class Parser {
   std::size_t error_offset() const { return error_offset_; }
   const Options& options() const { return options_; }
   void Deviate(const char* name) { deviations_->insert(name); }
+  const std::set<std::string>& deviations() const { return *deviations_; }
+  void RestoreDeviations(const std::set<std::string>& d) { *deviations_ = d; }
 
   bool Fail(const std::string& code, std::size_t offset) {
     if (error_.empty()) {
@@ -813,10 +815,13 @@ class Parser {
     return true;
   }
 
-  // Domain up to the next SP (HELO/EHLO).
+  // Domain up to the next SP (HELO/EHLO): LDH labels / A-labels only,
+  // whatever the options (RFC 6531 3.7.1).
   bool Domain(std::string* out) {
     const std::string d = Token();
-    const std::size_t bad = DomainBad(d, options_);
+    Options ascii = options_;
+    ascii.utf8 = false;
+    const std::size_t bad = DomainBad(d, ascii);
     if (bad != kValid) return Fail("bad_domain", pos_ + bad);
     if (NumericLastLabel(d)) Deviate("numeric_domain");
     *out = d;
@@ -972,18 +977,18 @@ bool Params(Parser& p, bool mail, std::vector<Param>* out) {
       rest = kend;  // SMTPUTF8= / REQUIRETLS=
     } else if (param.value.has_value()) {
       const std::string& v = *param.value;
-      const bool utf8_orcpt = o.utf8 && upper == "ORCPT" && IStartsWith(v, "utf-8;");
-      std::size_t vb = utf8_orcpt ? kValid
-                                  : FirstBad(
-                                        v,
-                                        [](std::string_view x) {
-                                          for (char c : x) {
-                                            if (!IsEsmtpValueOctet(static_cast<unsigned char>(c)))
-                                              return false;
-                                          }
-                                          return true;
-                                        },
-                                        [](std::string_view x) { return !x.empty(); });
+      // esmtp-value; RFC 6531 3.3: =/ UTF8-non-ascii with utf8 (the octet
+      // scan already refused malformed UTF-8).
+      std::size_t vb = FirstBad(
+          v,
+          [&](std::string_view x) {
+            for (char c : x) {
+              const unsigned char u = static_cast<unsigned char>(c);
+              if (!IsEsmtpValueOctet(u) && !(o.utf8 && u >= 0x80)) return false;
+            }
+            return true;
+          },
+          [](std::string_view x) { return !x.empty(); });
       if (known) vb = Earliest(vb, KnownValueBad(upper, v, o));
       if (vb != kValid) rest = kend + 1 + vb;
     }
@@ -1078,7 +1083,7 @@ void Grammar(Parser& p, Command* cmd) {
           p.Fail("bad_domain", p.pos());
           return;
         }
-        p.Deviate("helo_address_literal");
+        p.Deviate("helo_address_literal");  // used as soon as a '[' stands there
       }
       if (!p.AddressLiteral(&cmd->host_type, &cmd->host)) return;
     } else {
@@ -1358,7 +1363,9 @@ Outcome EhloFirstLine(std::string text, const Options& options, std::string* dom
   Outcome out;
   const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
   *domain = text.substr(0, end);
-  const std::size_t bad = DomainBad(*domain, options);
+  Options ascii = options;  // RFC 6531 3.7.1: the EHLO response's domain is ASCII
+  ascii.utf8 = false;
+  const std::size_t bad = DomainBad(*domain, ascii);
   if (bad != kValid) {
     out.error = "bad_domain";
     out.offset = bad;
@@ -1366,6 +1373,12 @@ Outcome EhloFirstLine(std::string text, const Options& options, std::string* dom
   }
   if (NumericLastLabel(*domain)) out.deviations.insert("numeric_domain");
   if (end == text.size()) return out;
+  // ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127) after one SP: white space
+  // alone is a greeting too.
+  if (text[end] == ' ' && end + 1 < text.size()) {
+    *greeting = text.substr(end + 1);
+    return out;
+  }
   // Only white space after the domain: trailing white space (SP or HT),
   // the greeting is absent. Strict: after a SP a greeting could still
   // follow (the line end fails); an HT cannot follow the domain.

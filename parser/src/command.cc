@@ -221,11 +221,6 @@ std::size_t FindOrcptError(std::string_view value, bool utf8) {
   return bad;
 }
 
-// ORCPT=utf-8;... may carry UTF-8 beyond esmtp-value's ASCII (RFC 6533).
-bool IsUtf8Orcpt(unsigned param, std::string_view value, bool utf8) {
-  return utf8 && param == kOrcpt && StartsWithIgnoreCase(value, "utf-8;");
-}
-
 // The value rule of a known parameter that has a value: npos when valid,
 // else the offset in `value` of the first octet that breaks it.
 std::size_t FindKnownValueError(unsigned param, std::string_view value, bool utf8) {
@@ -395,13 +390,17 @@ class CommandParser {
         if (!options_.lenient()) return Fail(ErrorCode::kBadDomain, pos_);
         result_->deviations.Add(Deviation::kHeloAddressLiteral);
       }
-      if (Error e = internal::CheckAddressLiteral(host, Rules(), &command_.host_type,
-                                                  &command_.host);
+      if (Error e =
+              internal::CheckAddressLiteral(host, Rules(), &command_.host_type, &command_.host);
           !e.ok()) {
         return Shift(e, pos_);
       }
     } else {
-      if (Error e = internal::CheckDomain(host, Rules()); !e.ok()) return Shift(e, pos_);
+      // RFC 6531 section 3.7.1: the EHLO domain is LDH labels or A-labels,
+      // also with SMTPUTF8 (and HELO has no extensions at all).
+      internal::HostRules ascii = Rules();
+      ascii.utf8 = false;
+      if (Error e = internal::CheckDomain(host, ascii); !e.ok()) return Shift(e, pos_);
       command_.host_type = HostType::kDomain;
       command_.host = host;
     }
@@ -492,9 +491,8 @@ class CommandParser {
     *seen |= known;
     if (!has_value) return ValueRequired(known) ? k : kNone;
     if (known != 0 && !ValueRequired(known)) return k;  // SMTPUTF8=, REQUIRETLS=
-    std::size_t bad = IsUtf8Orcpt(known, value, options_.utf8)
-                          ? kNone
-                          : internal::FindEsmtpValueError(value);
+    // With utf8, esmtp-value takes UTF-8 too (RFC 6531 section 3.3).
+    std::size_t bad = internal::FindEsmtpValueError(value, options_.utf8);
     if (known != 0) bad = std::min(bad, FindKnownValueError(known, value, options_.utf8));
     return bad == kNone ? kNone : k + 1 + bad;
   }
@@ -636,12 +634,12 @@ struct Allowance {
   std::size_t octets;
 };
 constexpr Allowance kMailAllowances[] = {
-    {"SIZE", 1u << 0, 26},         // RFC 1870 section 3 (5)
-    {"AUTH", 1u << 1, 500},        // RFC 4954 section 3 (5)
-    {"RET", 1u << 2, 100},         // RFC 3461 section 4: RET and ENVID together
-    {"ENVID", 1u << 2, 100},       //
-    {"SMTPUTF8", 1u << 3, 10},     // RFC 6531 section 3.1 (5)
-    {"REQUIRETLS", 1u << 4, 11},   // RFC 8689 section 2 (5)
+    {"SIZE", 1u << 0, 26},        // RFC 1870 section 3 (5)
+    {"AUTH", 1u << 1, 500},       // RFC 4954 section 3 (5)
+    {"RET", 1u << 2, 100},        // RFC 3461 section 4: RET and ENVID together
+    {"ENVID", 1u << 2, 100},      //
+    {"SMTPUTF8", 1u << 3, 10},    // RFC 6531 section 3.1 (5)
+    {"REQUIRETLS", 1u << 4, 11},  // RFC 8689 section 2 (5)
 };
 constexpr Allowance kRcptAllowances[] = {
     {"NOTIFY", 1u << 0, 500},  // RFC 3461 section 4: NOTIFY and ORCPT together
@@ -742,7 +740,6 @@ CommandResult ParseCommand(std::string_view line, const Options& options) {
   result.deviations.Add(checked.deviations);
   return result;
 }
-
 
 std::size_t MailRcptAllowance(std::string_view line, const Options& options) noexcept {
   const bool mail = StartsWithIgnoreCase(line, "MAIL ");

@@ -34,13 +34,22 @@ class EhloChecker {
     while (end < text.size() && text[end] != ' ' && text[end] != '\t')
       ++end;
     const std::string_view domain = text.substr(0, end);
-    const internal::HostRules rules{options_.utf8, options_.lenient(), &result_->deviations};
+    // RFC 6531 section 3.7.1: the domain in the EHLO response is LDH labels
+    // or A-labels, also with SMTPUTF8.
+    const internal::HostRules rules{/*utf8=*/false, options_.lenient(), &result_->deviations};
     if (Error e = internal::CheckDomain(domain, rules); !e.ok()) {
       return Error{ErrorCode::kBadDomain, offset + e.offset};
     }
     result_->ehlo.domain = domain;
     if (end == text.size()) return {};
-    // Only white space after the domain: trailing, and the greeting is absent.
+    // Domain SP ehlo-greet, ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127):
+    // a greeting of white space only is still a greeting (RFC 5321 4.1.1.1).
+    if (text[end] == ' ' && end + 1 < text.size()) {
+      result_->ehlo.greeting = text.substr(end + 1);
+      return {};
+    }
+    // Only white space after the domain, with no greeting after a SP:
+    // trailing, and the greeting is absent.
     if (internal::StripTrailingSpace(text).size() == end) {
       if (!options_.lenient()) {
         // A SP could still begin a greeting: the line end fails. An HT
@@ -201,8 +210,7 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
       const std::string_view prior = text.substr(0, lf == std::string_view::npos ? 0 : lf + 1);
       const std::size_t count =
           static_cast<std::size_t>(std::count(prior.begin(), prior.end(), '\n'));
-      if (const EhloResult earlier =
-              InterpretEhlo(ReplyFromValidated(prior, 250, count), options);
+      if (const EhloResult earlier = InterpretEhlo(ReplyFromValidated(prior, 250, count), options);
           count != 0 && !earlier.ok()) {
         result.error = earlier.error;
         result.deviations.Add(earlier.deviations);

@@ -503,9 +503,16 @@ Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null, boo
   return e;
 }
 
-std::size_t FindEsmtpValueError(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (!Is(s[i], kEsmtpValue)) return i;
+std::size_t FindEsmtpValueError(std::string_view s, bool utf8) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = s[i];
+    if (Is(c, kEsmtpValue)) {
+      ++i;
+    } else if (c >= 0x80 && utf8 && Utf8SequenceLength(s, i) != 0) {
+      i += Utf8SequenceLength(s, i);
+    } else {
+      return i;
+    }
   }
   return s.empty() ? 0 : kNone;
 }

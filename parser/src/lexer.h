@@ -137,9 +137,10 @@ struct HostRules {
 [[nodiscard]] Error MatchPathBody(std::string_view inner, const HostRules& rules, bool allow_null,
                                   bool allow_postmaster, std::string_view* mailbox) noexcept;
 
-// esmtp-value = 1*(%d33-60 / %d62-126): npos when valid, else the first
-// bad octet (0 when empty).
-[[nodiscard]] std::size_t FindEsmtpValueError(std::string_view s) noexcept;
+// esmtp-value = 1*(%d33-60 / %d62-126), with `utf8` also UTF8-non-ascii
+// (RFC 6531 section 3.3): npos when valid, else the first bad octet (0 when
+// empty).
+[[nodiscard]] std::size_t FindEsmtpValueError(std::string_view s, bool utf8 = false) noexcept;
 // RFC 3461 xtext, *( xchar / "+" 2(DIGIT / "A"-"F") ): may be empty (ORCPT=rfc822;). RFC 4954's
 // AUTH= parameter takes the hex digits in either case (`lower_hex`). npos
 // when valid, else the first octet that breaks it (s.size() for a "+" cut

@@ -471,8 +471,9 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
         buffered_ ? std::string_view(buffer_) : chunk.substr(begin, line_pos - begin);
     if (event.kind == LineFramer::Kind::kOverlong) {
       Deviations deviations;
-      const Error error = EarliestError(
-          Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line}, prior, &deviations);
+      const Error error =
+          EarliestError(Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line},
+                        prior, &deviations);
       Fail(end, error, deviations, sink);
       continue;
     }

@@ -161,8 +161,7 @@ struct CommandResult {
 // BODY (RFC 6152, RFC 3030) grants none. Each counts once, for a keyword
 // (any case) among the SP-separated words after the first '>' outside a
 // quoted string, within the first max_command_line + 647 octets of `line`.
-[[nodiscard]] std::size_t MailRcptAllowance(std::string_view line,
-                                            const Options& options) noexcept;
+[[nodiscard]] std::size_t MailRcptAllowance(std::string_view line, const Options& options) noexcept;
 
 // The limit of the command line `line` in octets, line end included:
 // max_auth_line for AUTH, max_command_line plus MailRcptAllowance for MAIL
