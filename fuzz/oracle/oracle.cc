@@ -272,7 +272,8 @@ std::size_t DomainBad(std::string_view d, const Options& o) {
   std::size_t start = 0;
   while (true) {  // labels of 1-63 octets
     const std::size_t end = d.find('.', start);
-    const std::string_view label = d.substr(start, end == std::string_view::npos ? end : end - start);
+    const std::string_view label =
+        d.substr(start, end == std::string_view::npos ? end : end - start);
     const std::size_t c = Crossing(label, 63);
     if (c != kValid) bad = Earliest(bad, start + c);
     if (end == std::string_view::npos) break;
@@ -541,10 +542,11 @@ Outcome MailboxBad(std::string_view m, const Options& o, std::string* host_type)
   if (has_host) {
     const std::string_view h = m.substr(local + 1);
     const bool literal = !h.empty() && h[0] == '[';
-    if (!literal) bad = Earliest(bad, [&] {  // the Domain's lengths
-      const std::size_t d = DomainBad(h, o);
-      return d == kValid ? kValid : local + 1 + d;
-    }());
+    if (!literal)
+      bad = Earliest(bad, [&] {  // the Domain's lengths
+        const std::size_t d = DomainBad(h, o);
+        return d == kValid ? kValid : local + 1 + d;
+      }());
     if (bad != kValid && bad > local) code = literal ? "bad_address_literal" : "bad_domain";
     *host_type = literal ? type : "domain";
   }
@@ -1027,9 +1029,7 @@ bool Base64Valid(std::string_view s) {
 std::size_t SaslBad(std::string_view s, bool initial) {
   // A SASL line may also be "*" (cancel) or "=" / empty (empty response);
   // an initial response may be "=" only.
-  const auto special = [&](std::string_view x) {
-    return x == "=" || (!initial && x == "*");
-  };
+  const auto special = [&](std::string_view x) { return x == "=" || (!initial && x == "*"); };
   return FirstBad(
       s, [&](std::string_view p) { return special(p) || Base64Viable(p); },
       [&](std::string_view x) { return special(x) || (!initial && x.empty()) || Base64Valid(x); });

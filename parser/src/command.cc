@@ -500,7 +500,8 @@ class CommandParser {
   Error ParseBdat() {
     if (Error e = Space(); !e.ok()) return e;
     const std::string_view size = Token();
-    if (const std::size_t bad = internal::FindUint64Error(size, &command_.bdat_size); bad != kNone) {
+    if (const std::size_t bad = internal::FindUint64Error(size, &command_.bdat_size);
+        bad != kNone) {
       return Fail(ErrorCode::kSyntax, pos_ + bad);
     }
     pos_ += size.size();

@@ -79,12 +79,12 @@ std::size_t ScanIpv4(std::string_view s, std::size_t pos, std::size_t* end) {
 // is a whole address, else the offset of the first octet that no IPv6
 // address can continue with.
 std::size_t ScanIpv6(std::string_view s, std::size_t pos, std::size_t* end) {
-  int groups = 0;          // complete hex groups (both sides of "::")
+  int groups = 0;           // complete hex groups (both sides of "::")
   bool compressed = false;  // "::" seen
-  int colons = 0;          // colons just read (after the last group)
-  int length = 0;          // hex digits of the current group
-  bool decimal = true;     // the current group could be an Snum
-  unsigned value = 0;      // its decimal value (when decimal)
+  int colons = 0;           // colons just read (after the last group)
+  int length = 0;           // hex digits of the current group
+  bool decimal = true;      // the current group could be an Snum
+  unsigned value = 0;       // its decimal value (when decimal)
   std::size_t i = pos;
   for (; i < s.size(); ++i) {
     const unsigned char c = s[i];
@@ -487,8 +487,7 @@ Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null, boo
   std::string_view body_mailbox;
   Deviations found;  // kept only when the path is valid
   const HostRules probe{rules.utf8, rules.lenient, &found};
-  Error e =
-      MatchPathBody(s.substr(1, end - 1), probe, allow_null, allow_postmaster, &body_mailbox);
+  Error e = MatchPathBody(s.substr(1, end - 1), probe, allow_null, allow_postmaster, &body_mailbox);
   if (!e.ok()) e.offset += 1;
   if (close == kNone && (e.ok() || e.offset >= end)) e = Fail(ErrorCode::kBadPath, end);
   const std::size_t path_end = close != kNone ? close + 1 : end + 1;
@@ -545,8 +544,8 @@ bool IsXtext(std::string_view s, bool lower_hex) noexcept {
 std::size_t FindBase64Error(std::string_view s) noexcept {
   // base64 = *(4base64-char) [base64-terminal], padding only in the last
   // quantum: "xx==" or "xxx=". Octet by octet, then the length at the end.
-  std::size_t pad = 0;        // '=' read
-  std::size_t pad_from = 0;   // the quantum position of the first
+  std::size_t pad = 0;       // '=' read
+  std::size_t pad_from = 0;  // the quantum position of the first
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = s[i];
     const std::size_t q = i % 4;
