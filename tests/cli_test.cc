@@ -761,7 +761,7 @@ TEST(CliTest, Issue10DeviationsOnErrorsAndNumericDomain) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(
       r.out,
-      R"({"ok":false,"kind":"command","offset":0,"length":22,"error":"bad_param","error_offset":17,"message":"an ESMTP parameter is not valid","deviations":["space_after_colon"]})"
+      R"({"ok":false,"kind":"command","offset":0,"length":22,"error":"bad_param","error_offset":19,"message":"an ESMTP parameter is not valid","deviations":["space_after_colon"]})"
       "\n"
       R"({"ok":true,"kind":"command","offset":22,"length":17,"deviations":["numeric_domain"],"verb":"EHLO","host_type":"domain","host":"192.0.2.10"})"
       "\n");

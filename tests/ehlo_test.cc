@@ -99,7 +99,7 @@ TEST(EhloReplyTest, Table) {
       // SMTPUTF8 (RFC 6531 section 3.7.1); the greeting may be UTF-8.
       Err("250 b\xc3\xbc.example hi\r\n", E::kBadDomain, 5, Utf8Options()),
       // Trailing white space after the first line's domain: SP or HT alike.
-      Err("250 mx.example.com \r\n", E::kSyntax, 18),
+      Err("250 mx.example.com \r\n", E::kSyntax, 19),
       Err("250 mx.example.com\t\r\n", E::kSyntax, 18),
       {"250 mx.example.com\t\r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting= caps=[]",
        DeviationSet({D::kTrailingSpace})},
@@ -113,7 +113,7 @@ TEST(EhloReplyTest, Table) {
       // Domain SP ehlo-greet: HT is no separator.
       Err("250 mx\thello\r\n", E::kSyntax, 6, lenient),
       // Trailing SP after a keyword line; more than one SP between params.
-      Err("250-m.example\r\n250 PIPELINING \r\n", E::kBadKeyword, 29),
+      Err("250-m.example\r\n250 PIPELINING \r\n", E::kBadKeyword, 30),
       {"250-m.example\r\n250 PIPELINING \r\n", lenient, E::kOk, 0,
        "domain=m.example greeting= caps=[PIPELINING()]", DeviationSet({D::kTrailingSpace})},
       Err("250-m.example\r\n250 SIZE  100\r\n", E::kBadKeyword, 24),
@@ -258,6 +258,36 @@ TEST(InterpretEhloTest, OffsetsAreRelativeToTheReply) {
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(RenderEhlo(ok.ehlo), "domain=m.example greeting=hi caps=[DSN()]");
   EXPECT_TRUE(ok.ehlo.reply == good.reply);
+}
+
+// SPEC section 4 in EHLO replies: strict reads trailing white space as
+// content, so an earlier bad octet on the line comes first; a SP that could
+// still begin a parameter or greeting fails at the line end.
+TEST(EhloReplyTest, FirstOffendingOctet) {
+  const Options lenient = LenientOptions();
+  const std::vector<Row> rows = {
+      Err("250-mx\r\n250 X_Y \r\n", E::kBadKeyword, 13),
+      Err("250-mx\r\n250 X_Y \r\n", E::kBadKeyword, 13, lenient),
+      Err("250-mx\r\n250 -X\r\n", E::kBadKeyword, 12),
+      Err("250-mx\r\n250 X \r\n", E::kBadKeyword, 14),
+      Err("250-mx\r\n250 X  Y\r\n", E::kBadKeyword, 14),
+      Err("250-mx\r\n250 X\t\r\n", E::kBadKeyword, 13),
+      Err("250-mx\r\n250 AUTH=PLAIN\r\n", E::kBadKeyword, 16),
+      Err("250-mx\r\n250 AUTH=\r\n", E::kBadKeyword, 17, lenient),
+      Err("250 mx \r\n", E::kSyntax, 7),
+      Err("250 mx\t\r\n", E::kSyntax, 6),
+      Err("250 a-.b\r\n", E::kBadDomain, 6),
+      Err("250 mx. hi\r\n", E::kBadDomain, 7),
+      Err("250 -mx hi\r\n", E::kBadDomain, 4),
+      // An EHLO error on an earlier line comes before a reply error later.
+      Err("250-mx\r\n250-X_Y\r\n251 a\r\n", E::kBadKeyword, 13),
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(Escape(row.text) + (row.options.lenient() ? " [lenient]" : ""));
+    const EhloResult result = ParseEhloReply(row.text, row.options);
+    EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
+    EXPECT_EQ(result.error.offset, row.offset);
+  }
 }
 
 }  // namespace

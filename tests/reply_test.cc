@@ -311,5 +311,23 @@ TEST(ReplyAssemblerTest, EnforcesTheLineLimit) {
   EXPECT_EQ(assembler.error(), (Error{E::kTooManyLines, 14}));
 }
 
+// SPEC section 4: within a reply the smallest offset wins; a continuation
+// line whose code differs is code_mismatch at its first octet, before any
+// later error on that line, when the first differing octet is a valid code
+// digit there (else the line's own bad_reply_code at that octet).
+TEST(ReplyTest, CodeMismatchComesBeforeLaterErrorsOnItsLine) {
+  RunReplyRows({
+      ReplyErr("211-\r\n251a\r\n", E::kCodeMismatch, 6),
+      ReplyErr("211-\r\n210 \r\n", E::kCodeMismatch, 6),
+      ReplyErr("211-\r\n311\tx\r\n", E::kCodeMismatch, 6),
+      ReplyErr("211-\r\n212-\r\n", E::kCodeMismatch, 6),
+      ReplyErr("211-\r\n2x1 a\r\n", E::kBadReplyCode, 7),
+      ReplyErr("211-\r\n611 a\r\n", E::kBadReplyCode, 6),
+      ReplyErr("211-\r\n21\r\n", E::kBadReplyCode, 8),
+      ReplyErr("211-\r\n211x\r\n", E::kBadSeparator, 9),
+      ReplyErr("211-a\r\n211-b\r\n2125c\r\n", E::kCodeMismatch, 14),
+  });
+}
+
 }  // namespace
 }  // namespace smtp

@@ -232,7 +232,7 @@ TEST(CommandStreamTest, Bdat) {
                   Fail(Data(27, 3, 3), E::kIncomplete, 30)});
   // Overflow: a syntax error, and the state does not change.
   ExpectCommands("BDAT 18446744073709551616\r\nQUIT\r\n", kStrict,
-                 {CmdErr(0, 27, E::kSyntax, 5), Cmd(27, 6, "verb=QUIT")});
+                 {CmdErr(0, 27, E::kSyntax, 24), Cmd(27, 6, "verb=QUIT")});
 }
 
 TEST(CommandStreamTest, BadLinesResumeAtTheNextLine) {
@@ -242,7 +242,7 @@ TEST(CommandStreamTest, BadLinesResumeAtTheNextLine) {
   ExpectCommands("MAIL FROM:<;cmd;>\r\nQUIT\r\n", kStrict,
                  {CmdErr(0, 19, E::kBadPath, 11), Cmd(19, 6, "verb=QUIT")});
   ExpectCommands("MAIL FROM:<a@b> SIZE=18446744073709551616\r\n", kStrict,
-                 {CmdErr(0, 43, E::kBadParam, 16)});
+                 {CmdErr(0, 43, E::kBadParam, 40)});
   ExpectCommands("MAIL FROM:<a@b> SIZE=18446744073709551615\r\n", kStrict,
                  {Cmd(0, 43, "verb=MAIL path=<a@b> params=[SIZE=18446744073709551615]")});
   // A DATA that failed to parse does not start content.
@@ -416,7 +416,7 @@ TEST(CommandStreamTest, MailRcptAllowances) {
 
 // Lenient error records list the deviations used before the error (issue 10).
 TEST(StreamTest, LenientErrorRecordsListEarlierDeviations) {
-  Rec bad_param = CmdErr(0, 22, E::kBadParam, 17);
+  Rec bad_param = CmdErr(0, 22, E::kBadParam, 19);
   bad_param.deviations = DeviationSet({D::kSpaceAfterColon}).bits();
   ExpectCommands("MAIL FROM: <a@b> X==\r\nQUIT\r\n", kLenient,
                  {bad_param, Cmd(22, 6, "verb=QUIT")});

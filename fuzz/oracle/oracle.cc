@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -173,6 +174,584 @@ FramedLine FrameLine(std::string_view text, std::size_t start, std::size_t limit
   return f;
 }
 
+// ------------------------------------------------- the first offending octet
+
+// SPEC section 4: an error is at the first octet at which the record stops
+// being the beginning of any valid record. Each rule below is written as two
+// predicates, "is this a beginning of a valid token" and "is this a valid
+// token", and FirstBad finds the octet from them by brute force. Length
+// limits are separate: they fail at the octet that exceeds them.
+
+constexpr std::size_t kValid = std::string::npos;
+
+template <class Viable, class Valid>
+std::size_t FirstBad(std::string_view t, const Viable& viable, const Valid& valid) {
+  for (std::size_t k = 0; k < t.size(); ++k) {
+    if (!viable(t.substr(0, k + 1))) return k;
+  }
+  return valid(t) ? kValid : t.size();
+}
+
+// The octet at `limit` when `t` is longer (backed up to the first octet of
+// its UTF-8 character), else kValid.
+std::size_t Crossing(std::string_view t, std::size_t limit) {
+  if (t.size() <= limit) return kValid;
+  while (limit > 0 && (static_cast<unsigned char>(t[limit]) & 0xC0) == 0x80)
+    --limit;
+  return limit;
+}
+
+std::size_t Earliest(std::size_t a, std::size_t b) {
+  return a < b ? a : b;  // kValid is the largest size_t
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> parts;
+  std::size_t b = 0;
+  while (true) {
+    const std::size_t e = s.find(sep, b);
+    if (e == std::string_view::npos) {
+      parts.emplace_back(s.substr(b));
+      return parts;
+    }
+    parts.emplace_back(s.substr(b, e - b));
+    b = e + 1;
+  }
+}
+
+bool AllOf(std::string_view s, bool (*pred)(unsigned char)) {
+  for (char c : s) {
+    if (!pred(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+bool IsLdh(unsigned char c) {
+  return IsLetDig(c) || c == '-';
+}
+
+// ------------------------------------------------------------------ Domain
+
+// sub-domain = Let-dig [Ldh-str]; U-labels with utf8 (any 8-bit octet: the
+// octet scan already refused malformed UTF-8).
+bool DomainViable(std::string_view p, bool utf8) {
+  const std::vector<std::string> labels = Split(p, '.');
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const std::string& label = labels[i];
+    const bool last = i + 1 == labels.size();
+    for (char ch : label) {
+      const unsigned char c = static_cast<unsigned char>(ch);
+      if (!(IsLdh(c) || (utf8 && c >= 0x80))) return false;
+    }
+    if (!last && label.empty()) return false;
+    if (!label.empty() && label[0] == '-') return false;
+    if (!last && label.back() == '-') return false;
+  }
+  return true;
+}
+
+bool NumericLastLabel(std::string_view d) {
+  const std::size_t dot = d.rfind('.');
+  const std::string_view last = dot == std::string_view::npos ? d : d.substr(dot + 1);
+  return !last.empty() && AllOf(last, IsDigit);
+}
+
+// The grammar without the lengths; strict refuses an all-digit last label
+// (RFC 1123 section 2.1), lenient takes it as numeric_domain.
+bool DomainComplete(std::string_view d, const Options& o) {
+  if (d.empty() || !DomainViable(d, o.utf8)) return false;
+  if (d.back() == '.' || d.back() == '-') return false;
+  return o.lenient || !NumericLastLabel(d);
+}
+
+// kValid or the offset of the first offending octet of Domain `d`.
+std::size_t DomainBad(std::string_view d, const Options& o) {
+  std::size_t bad = FirstBad(
+      d, [&](std::string_view p) { return DomainViable(p, o.utf8); },
+      [&](std::string_view x) { return DomainComplete(x, o); });
+  std::size_t start = 0;
+  while (true) {  // labels of 1-63 octets
+    const std::size_t end = d.find('.', start);
+    const std::string_view label =
+        d.substr(start, end == std::string_view::npos ? end : end - start);
+    const std::size_t c = Crossing(label, 63);
+    if (c != kValid) bad = Earliest(bad, start + c);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return Earliest(bad, Crossing(d, 255));  // the whole domain: 255 octets
+}
+
+// ---------------------------------------------------------- address literal
+
+bool IsSnum(std::string_view s) {
+  if (s.empty() || s.size() > 3 || !AllOf(s, IsDigit)) return false;
+  return std::stoi(std::string(s)) <= 255;
+}
+
+bool IsIPv4(std::string_view s) {
+  const std::vector<std::string> parts = Split(s, '.');
+  if (parts.size() != 4) return false;
+  for (const std::string& p : parts) {
+    if (!IsSnum(p)) return false;
+  }
+  return true;
+}
+
+bool IsHexGroup(std::string_view g) {
+  return !g.empty() && g.size() <= 4 && AllOf(g, IsHexDig);
+}
+
+// IPv6-full / IPv6-comp / IPv6v4-full / IPv6v4-comp (RFC 5321 4.1.3).
+bool IsIPv6(std::string_view s) {
+  const std::size_t dc = s.find("::");
+  if (dc == std::string_view::npos) {
+    const std::vector<std::string> g = Split(s, ':');
+    if (!g.empty() && g.back().find('.') != std::string::npos) {
+      if (g.size() != 7 || !IsIPv4(g.back())) return false;
+      for (std::size_t i = 0; i < 6; ++i) {
+        if (!IsHexGroup(g[i])) return false;
+      }
+      return true;
+    }
+    if (g.size() != 8) return false;
+    for (const std::string& x : g) {
+      if (!IsHexGroup(x)) return false;
+    }
+    return true;
+  }
+  if (s.find("::", dc + 1) != std::string_view::npos) return false;
+  const std::string_view left = s.substr(0, dc);
+  const std::string_view right = s.substr(dc + 2);
+  std::vector<std::string> lg, rg;
+  if (!left.empty()) lg = Split(left, ':');
+  if (!right.empty()) rg = Split(right, ':');
+  for (const std::string& x : lg) {
+    if (!IsHexGroup(x)) return false;
+  }
+  bool v4 = false;
+  if (!rg.empty() && rg.back().find('.') != std::string::npos) {
+    if (!IsIPv4(rg.back())) return false;
+    rg.pop_back();
+    v4 = true;
+  }
+  for (const std::string& x : rg) {
+    if (!IsHexGroup(x)) return false;
+  }
+  return lg.size() + rg.size() <= (v4 ? 4u : 6u);
+}
+
+// Every string of at most 6 octets over "0", ":" and ".", shortest first:
+// enough to finish any beginning of an IPv6 address (a group, a "::", the
+// rest of an IPv4 address).
+const std::vector<std::string>& Ipv6Completions() {
+  static const std::vector<std::string> all = [] {
+    std::vector<std::string> out{""};
+    for (std::size_t from = 0; out.size() < 1093; ++from) {
+      for (char c : std::string_view("0:.")) {
+        out.push_back(out[from] + c);
+      }
+    }
+    return out;
+  }();
+  return all;
+}
+
+bool Ipv6ContentViable(std::string_view r) {
+  for (char c : r) {
+    if (!(IsHexDig(static_cast<unsigned char>(c)) || c == ':' || c == '.')) return false;
+  }
+  for (const std::string& c : Ipv6Completions()) {
+    if (IsIPv6(std::string(r) + c)) return true;
+  }
+  return false;
+}
+
+bool IsDcontent(unsigned char c) {
+  return (c >= 33 && c <= 90) || (c >= 94 && c <= 126);
+}
+
+bool IsLdhStr(std::string_view s) {
+  // Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
+  return !s.empty() && AllOf(s, IsLdh) && IsLetDig(static_cast<unsigned char>(s.back()));
+}
+
+// `x` is what follows the "[": a beginning of each form?
+bool Ipv4LiteralViable(std::string_view x) {
+  const std::size_t close = x.find(']');
+  if (close != std::string_view::npos) {
+    return close + 1 == x.size() && IsIPv4(x.substr(0, close));
+  }
+  const std::vector<std::string> parts = Split(x, '.');
+  if (parts.size() > 4) return false;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    if (part.empty() ? i + 1 < parts.size() : !IsSnum(part)) return false;
+  }
+  return true;
+}
+
+bool Ipv6LiteralViable(std::string_view x) {
+  constexpr std::string_view kTag = "IPv6:";
+  if (x.size() <= kTag.size()) return IStartsWith(kTag, x);
+  if (!IStartsWith(x, kTag)) return false;
+  const std::string_view r = x.substr(kTag.size());
+  const std::size_t close = r.find(']');
+  if (close != std::string_view::npos) {
+    return close + 1 == r.size() && IsIPv6(r.substr(0, close));
+  }
+  return Ipv6ContentViable(r);
+}
+
+bool GeneralLiteralViable(std::string_view x) {
+  const std::size_t colon = x.find(':');
+  if (colon == std::string_view::npos) return AllOf(x, IsLdh);
+  const std::string_view tag = x.substr(0, colon);
+  if (!IsLdhStr(tag) || IEquals(tag, "IPv6")) return false;  // IPv6 is reserved
+  const std::string_view rest = x.substr(colon + 1);
+  const std::size_t close = rest.find(']');
+  if (close == std::string_view::npos) return AllOf(rest, IsDcontent);
+  return close > 0 && close + 1 == rest.size() && AllOf(rest.substr(0, close), IsDcontent);
+}
+
+// General-address-literal: strict refuses every tag (none but IPv6 is
+// registered, RFC 5321 4.1.3); lenient takes it as unregistered_literal_tag.
+bool LiteralViable(std::string_view p, bool lenient) {
+  if (p.empty() || p[0] != '[') return false;
+  const std::string_view x = p.substr(1);
+  return Ipv4LiteralViable(x) || Ipv6LiteralViable(x) || (lenient && GeneralLiteralViable(x));
+}
+
+bool LiteralValid(std::string_view t, bool lenient, std::string* type, std::string* host) {
+  if (t.size() < 2 || t[0] != '[' || t.back() != ']') return false;
+  const std::string_view inner = t.substr(1, t.size() - 2);
+  if (inner.find(']') != std::string_view::npos) return false;
+  if (IsIPv4(inner)) {
+    *type = "ipv4";
+    *host = std::string(inner);
+    return true;
+  }
+  if (IStartsWith(inner, "IPv6:") && IsIPv6(inner.substr(5))) {
+    *type = "ipv6";
+    *host = std::string(inner.substr(5));
+    return true;
+  }
+  if (lenient && GeneralLiteralViable(std::string(inner) + "]")) {
+    *type = "general";
+    *host = std::string(inner);
+    return true;
+  }
+  return false;
+}
+
+std::size_t LiteralBad(std::string_view t, bool lenient) {
+  std::string type, host;
+  return FirstBad(
+      t, [&](std::string_view p) { return LiteralViable(p, lenient); },
+      [&](std::string_view x) { return LiteralValid(x, lenient, &type, &host); });
+}
+
+// ------------------------------------------------------------------ Mailbox
+
+// How far `p` looks like a Local-part: through the closing quote of a
+// Quoted-string (all of `p` while it is open), or the run of atext and dots.
+std::size_t LocalExtent(std::string_view p, bool utf8) {
+  if (!p.empty() && p[0] == '"') {
+    for (std::size_t i = 1; i < p.size(); ++i) {
+      if (p[i] == '\\') {
+        ++i;
+      } else if (p[i] == '"') {
+        return i + 1;
+      }
+    }
+    return p.size();
+  }
+  std::size_t i = 0;
+  while (i < p.size() && (p[i] == '.' || IsAtext(static_cast<unsigned char>(p[i]), utf8)))
+    ++i;
+  return i;
+}
+
+// Local-part = Dot-string / Quoted-string: is `p` a beginning of one?
+bool LocalViable(std::string_view p, bool utf8) {
+  if (p.empty()) return true;
+  if (p[0] == '"') {
+    for (std::size_t i = 1; i < p.size(); ++i) {
+      const unsigned char c = static_cast<unsigned char>(p[i]);
+      if (c == '"') return i + 1 == p.size();
+      if (c == '\\') {
+        if (i + 1 == p.size()) return true;
+        const unsigned char q = static_cast<unsigned char>(p[i + 1]);
+        if (q < 32 || q > 126) return false;  // quoted-pairSMTP
+        ++i;
+        continue;
+      }
+      if (!IsQtext(c, utf8)) return false;
+    }
+    return true;
+  }
+  if (p[0] == '.' || p.find("..") != std::string_view::npos) return false;
+  for (char c : p) {
+    if (c != '.' && !IsAtext(static_cast<unsigned char>(c), utf8)) return false;
+  }
+  return true;
+}
+
+bool LocalValid(std::string_view l, bool utf8) {
+  if (l.empty() || !LocalViable(l, utf8)) return false;
+  if (l[0] == '"') {
+    // Closed by its last octet: a '"' that no backslash escapes.
+    std::size_t i = 1;
+    while (i < l.size() && l[i] != '"')
+      i += l[i] == '\\' ? 2 : 1;
+    return i + 1 == l.size();
+  }
+  return l.back() != '.';
+}
+
+bool HostViable(std::string_view h, const Options& o) {
+  if (!h.empty() && h[0] == '[') return LiteralViable(h, o.lenient);
+  return DomainViable(h, o.utf8);
+}
+
+bool MailboxViable(std::string_view p, const Options& o) {
+  const std::size_t local = LocalExtent(p, o.utf8);
+  if (local == p.size()) return LocalViable(p, o.utf8);
+  if (p[local] != '@' || !LocalValid(p.substr(0, local), o.utf8)) return false;
+  return HostViable(p.substr(local + 1), o);
+}
+
+// Mailbox = Local-part "@" ( Domain / address-literal ), the local part at
+// most 64 octets. The code names the part the offending octet breaks.
+Outcome MailboxBad(std::string_view m, const Options& o, std::string* host_type) {
+  Outcome out;
+  const std::size_t local = LocalExtent(m, o.utf8);
+  std::string type, value;
+  const auto valid = [&](std::string_view x) {
+    const std::size_t l = LocalExtent(x, o.utf8);
+    if (l >= x.size() || x[l] != '@' || !LocalValid(x.substr(0, l), o.utf8)) return false;
+    const std::string_view h = x.substr(l + 1);
+    if (!h.empty() && h[0] == '[') return LiteralValid(h, o.lenient, &type, &value);
+    return DomainComplete(h, o);
+  };
+  std::size_t bad = FirstBad(
+      m, [&](std::string_view p) { return MailboxViable(p, o); }, valid);
+  std::string code = "bad_path";
+  const bool has_host =
+      local < m.size() && m[local] == '@' && LocalValid(m.substr(0, local), o.utf8);
+  if (has_host) {
+    const std::string_view h = m.substr(local + 1);
+    const bool literal = !h.empty() && h[0] == '[';
+    if (!literal)
+      bad = Earliest(bad, [&] {  // the Domain's lengths
+        const std::size_t d = DomainBad(h, o);
+        return d == kValid ? kValid : local + 1 + d;
+      }());
+    if (bad != kValid && bad > local) code = literal ? "bad_address_literal" : "bad_domain";
+    *host_type = literal ? type : "domain";
+  }
+  const std::size_t over = Crossing(m.substr(0, local), 64);
+  if (over != kValid && over <= bad) {
+    bad = over;
+    code = "bad_path";
+  }
+  if (bad != kValid) {
+    out.error = code;
+    out.offset = bad;
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------- params
+
+bool IsKeyword(std::string_view k) {
+  // esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+  return !k.empty() && IsLetDig(static_cast<unsigned char>(k[0])) && AllOf(k, IsLdh);
+}
+
+bool IsEsmtpValueOctet(unsigned char u) {
+  return u >= 33 && u <= 126 && u != '=';  // %d33-60 / %d62-126
+}
+
+// xtext = *( xchar / hexchar ); hexchar = "+" 2(DIGIT / "A".."F"). RFC 4954
+// section 8 (the AUTH= parameter) reads the hex digits case-insensitively.
+bool XtextViable(std::string_view v, bool any_case_hex) {
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (c == '+') {
+      for (std::size_t k = i + 1; k <= i + 2 && k < v.size(); ++k) {
+        const unsigned char h = static_cast<unsigned char>(v[k]);
+        if (!(IsUpperHex(h) || (any_case_hex && h >= 'a' && h <= 'f'))) return false;
+      }
+      i += 2;
+      continue;
+    }
+    if (!IsXchar(c)) return false;
+  }
+  return true;
+}
+
+bool XtextValid(std::string_view v, bool any_case_hex) {
+  if (!XtextViable(v, any_case_hex)) return false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '+') {
+      if (i + 2 >= v.size()) return false;  // a hexchar cut short
+      i += 2;
+    }
+  }
+  return true;
+}
+
+// A decimal string of digits, compared with 2^64-1 as text.
+bool FitsIn64Bits(std::string_view digits) {
+  while (digits.size() > 1 && digits[0] == '0')
+    digits.remove_prefix(1);
+  const std::string_view max = "18446744073709551615";
+  if (digits.size() != max.size()) return digits.size() < max.size();
+  return digits <= max;
+}
+
+// Digits that fit in 64 bits: the first non-digit, or the digit that
+// overflows; the end when there are none.
+std::size_t NumberBad(std::string_view v) {
+  return FirstBad(
+      v, [](std::string_view p) { return AllOf(p, IsDigit) && FitsIn64Bits(p); },
+      [](std::string_view x) { return !x.empty() && AllOf(x, IsDigit) && FitsIn64Bits(x); });
+}
+
+std::size_t ChoiceBad(std::string_view v, std::vector<std::string_view> choices) {
+  return FirstBad(
+      v,
+      [&](std::string_view p) {
+        for (std::string_view c : choices) {
+          if (IStartsWith(c, p)) return true;
+        }
+        return false;
+      },
+      [&](std::string_view x) {
+        for (std::string_view c : choices) {
+          if (IEquals(c, x)) return true;
+        }
+        return false;
+      });
+}
+
+// RFC 3461: "NEVER" / 1#( "SUCCESS" / "FAILURE" / "DELAY" ), no repeats.
+bool NotifyViable(std::string_view p, bool complete) {
+  const std::vector<std::string> items = Split(p, ',');
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string u = ToUpper(items[i]);
+    const bool last = i + 1 == items.size();
+    const bool whole = !last || complete;
+    bool ok = false;
+    for (std::string_view c : {"NEVER", "SUCCESS", "FAILURE", "DELAY"}) {
+      if (c == "NEVER" && items.size() > 1) continue;
+      if (seen.count(std::string(c)) != 0) continue;
+      if (whole ? u == c : IStartsWith(c, u)) ok = true;
+    }
+    if (!ok) return false;
+    seen.insert(u);
+  }
+  return true;
+}
+
+// RFC 6533 section 3 (with utf8): utf-8-addr-unitext = 1*( QUCHAR /
+// EmbeddedUnicodeChar ), EmbeddedUnicodeChar = "\x{" HEXPOINT "}".
+bool HexpointValid(std::string_view h) {
+  if (h.size() < 2 || h.size() > 6 || !AllOf(h, IsHexDig)) return false;
+  const unsigned long v = std::stoul(std::string(h), nullptr, 16);
+  if (h.size() == 2) {
+    if ((h[0] == '0' || h[0] == '1') && h[1] >= '1' && h[1] <= '9') return true;
+    return v == 0x10 || v == 0x20 || v == 0x2B || v == 0x3D || v == 0x7F || v == 0x5C || v >= 0x80;
+  }
+  if (h[0] == '0') return false;  // shortest form
+  if (h.size() == 4 && v >= 0xD800 && v <= 0xDFFF) return false;
+  return h.size() != 6 || (h[0] == '1' && h[1] == '0');
+}
+
+bool HexpointViable(std::string_view h) {
+  // Some 2-6 digit HEXPOINT begins with h: try every completion's shape.
+  if (h.size() > 6 || !AllOf(h, IsHexDig)) return false;
+  if (HexpointValid(h)) return true;
+  for (std::size_t more = 1; h.size() + more <= 6; ++more) {
+    for (std::string_view fill : {"0", "1", "8", "A"}) {
+      std::string x(h);
+      for (std::size_t k = 0; k < more; ++k)
+        x += fill;
+      if (HexpointValid(x)) return true;
+    }
+  }
+  return false;
+}
+
+bool UnitextViable(std::string_view p, bool complete) {
+  std::size_t i = 0;
+  while (i < p.size()) {
+    const unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c == '\\') {
+      const std::string_view rest = p.substr(i);
+      const std::size_t close = rest.find('}');
+      const std::string_view open = rest.substr(0, 3);
+      if (!std::string_view("\\x{").starts_with(open)) return false;
+      if (close == std::string_view::npos) {
+        if (complete) return false;
+        return rest.size() <= 3 || HexpointViable(rest.substr(3));
+      }
+      if (open != "\\x{" || !HexpointValid(rest.substr(3, close - 3))) return false;
+      i += close + 1;
+      continue;
+    }
+    if (!(c >= 0x80 || (c >= 0x21 && c <= 0x7E && c != '+' && c != '='))) return false;
+    ++i;
+  }
+  return !complete || !p.empty();
+}
+
+// ORCPT = addr-type ";" xtext (utf-8 addr-type with utf8: also unitext).
+bool OrcptViable(std::string_view p, bool utf8, bool complete) {
+  const std::size_t semi = p.find(';');
+  const std::string_view type = p.substr(0, semi);
+  for (char c : type) {
+    if (!IsAtext(static_cast<unsigned char>(c), false)) return false;
+  }
+  if (semi == std::string_view::npos) return !complete;
+  if (semi == 0) return false;
+  const std::string_view addr = p.substr(semi + 1);
+  const bool x = complete ? XtextValid(addr, false) : XtextViable(addr, false);
+  return x || (utf8 && IEquals(type, "utf-8") && UnitextViable(addr, complete));
+}
+
+// The value of a known parameter (RFC 1870, 6152, 3030, 3461, 4954).
+std::size_t KnownValueBad(const std::string& upper, std::string_view v, const Options& o) {
+  if (upper == "SIZE") return Earliest(NumberBad(v), v.size() > 20 ? 20 : kValid);
+  if (upper == "BODY") return ChoiceBad(v, {"7BIT", "8BITMIME", "BINARYMIME"});
+  if (upper == "RET") return ChoiceBad(v, {"FULL", "HDRS"});
+  if (upper == "ENVID") {
+    return Earliest(FirstBad(
+                        v, [](std::string_view p) { return XtextViable(p, false); },
+                        [](std::string_view x) { return XtextValid(x, false); }),
+                    Crossing(v, 100));
+  }
+  if (upper == "AUTH") {
+    return FirstBad(
+        v, [](std::string_view p) { return XtextViable(p, true); },
+        [](std::string_view x) { return XtextValid(x, true); });
+  }
+  if (upper == "NOTIFY") {
+    return FirstBad(
+        v, [](std::string_view p) { return NotifyViable(p, false); },
+        [](std::string_view x) { return NotifyViable(x, true); });
+  }
+  if (upper == "ORCPT") {
+    return Earliest(FirstBad(
+                        v, [&](std::string_view p) { return OrcptViable(p, o.utf8, false); },
+                        [&](std::string_view x) { return OrcptViable(x, o.utf8, true); }),
+                    Crossing(v, 500));
+  }
+  return kValid;
+}
+
 // ------------------------------------------------------- recursive descent
 
 // A cursor over one line's content with the first error it met.
@@ -196,7 +775,7 @@ class Parser {
   const std::set<std::string>& deviations() const { return *deviations_; }
   void RestoreDeviations(const std::set<std::string>& d) { *deviations_ = d; }
 
-  bool Fail(const char* code, std::size_t offset) {
+  bool Fail(const std::string& code, std::size_t offset) {
     if (error_.empty()) {
       error_ = code;
       error_offset_ = offset;
@@ -204,9 +783,16 @@ class Parser {
     return false;
   }
 
+  // The token from pos_ to the next SP or HT or the end (an HT between or
+  // after tokens is `syntax`).
+  std::string Token() const {
+    const std::size_t sp = s_.find_first_of(" \t", pos_);
+    return s_.substr(pos_, sp == std::string::npos ? std::string::npos : sp - pos_);
+  }
+
   // One SP between tokens; lenient takes more and names the deviation.
-  // Strict: a second SP is `syntax` at it, and a SP that ends the line
-  // (trailing white space) is `syntax` at that SP.
+  // Strict: a second SP is `syntax` at it. A token must follow: a SP at the
+  // end of the line is `syntax` at the line end.
   bool Sp(const char* code_if_missing) {
     if (Peek() != ' ') return Fail(code_if_missing, pos_);
     ++pos_;
@@ -216,150 +802,53 @@ class Parser {
         ++pos_;
       Deviate("extra_space");
     }
-    if (AtEnd()) return Fail("syntax", pos_ - 1);
+    if (AtEnd() || Peek() == '\t') return Fail("syntax", pos_);
     return true;
   }
 
-  // Domain = sub-domain *("." sub-domain); sub-domain = Let-dig [Ldh-str].
-  // Consumes the longest run of domain octets and checks it; returns the
-  // domain text via *out.
-  // With `end`, the domain is exactly s[pos, end): a delimited component
-  // (inside a path) whose every octet must be a domain octet.
-  // `allow_utf8` false: LDH labels / A-labels only, whatever the options
-  // (RFC 6531 3.7.1: the EHLO command's and the EHLO response's domain).
-  bool Domain(std::string* out, std::size_t end = std::string::npos,
-              const char* code = "bad_domain", bool allow_utf8 = true) {
-    const std::size_t start = pos_;
-    const bool utf8 = options_.utf8 && allow_utf8;
-    auto domain_octet = [&](int c) {
-      return c >= 0 && (IsLetDig(static_cast<unsigned char>(c)) || c == '-' || c == '.' ||
-                        (utf8 && c >= 0x80));
-    };
-    while (domain_octet(Peek()))
-      ++pos_;
-    if (end != std::string::npos && pos_ != end) return Fail(code, pos_);
-    const std::string d = s_.substr(start, pos_ - start);
-    if (d.empty()) return Fail(code, start);
-    std::size_t label_start = 0;
-    for (std::size_t i = 0; i <= d.size(); ++i) {
-      if (i < d.size() && d[i] != '.') continue;
-      // label d[label_start, i)
-      if (i == label_start) return Fail(code, start + i);  // empty label / trailing dot
-      const unsigned char first = static_cast<unsigned char>(d[label_start]);
-      const unsigned char last = static_cast<unsigned char>(d[i - 1]);
-      if (first == '-') return Fail(code, start + label_start);
-      if (last == '-') return Fail(code, start + i - 1);
-      if (i - label_start > 63) return Fail(code, start + label_start + 63);
-      label_start = i + 1;
-    }
-    if (d.size() > 255) return Fail(code, start + 255);
-    // RFC 1123 section 2.1: the top-level label is alphabetic; an all-digit
-    // last label makes a dotted quad an address, which needs brackets.
-    const std::string top = d.substr(d.rfind('.') == std::string::npos ? 0 : d.rfind('.') + 1);
-    bool all_digits = true;
-    for (char c : top)
-      all_digits = all_digits && IsDigit(static_cast<unsigned char>(c));
-    if (all_digits) {
-      if (!options_.lenient) return Fail(code, start + d.size());
-      Deviate("numeric_domain");
-    }
+  // `word` (any case) next: the first octet that differs, or the line end.
+  bool Word(std::string_view word) {
+    const std::size_t bad = FirstBad(
+        std::string_view(s_).substr(pos_, word.size()),
+        [&](std::string_view p) { return IStartsWith(word, p); },
+        [&](std::string_view x) { return IEquals(word, x); });
+    if (bad != kValid) return Fail("syntax", pos_ + bad);
+    pos_ += word.size();
+    return true;
+  }
+
+  // Domain up to the next SP (HELO/EHLO): LDH labels / A-labels only,
+  // whatever the options (RFC 6531 3.7.1).
+  bool Domain(std::string* out) {
+    const std::string d = Token();
+    Options ascii = options_;
+    ascii.utf8 = false;
+    const std::size_t bad = DomainBad(d, ascii);
+    if (bad != kValid) return Fail("bad_domain", pos_ + bad);
+    if (NumericLastLabel(d)) Deviate("numeric_domain");
     *out = d;
+    pos_ += d.size();
     return true;
   }
 
-  // address-literal = "[" ( IPv4 / "IPv6:" IPv6-addr / tag ":" 1*dcontent ) "]"
-  bool AddressLiteral(std::string* type, std::string* host, std::size_t end = std::string::npos) {
-    const std::size_t start = pos_;
-    if (Peek() != '[') return Fail("bad_address_literal", pos_);
-    const std::size_t close = s_.find(']', start + 1);
-    if (close == std::string::npos) return Fail("bad_address_literal", start);
-    if (end != std::string::npos && close + 1 != end) return Fail("bad_address_literal", start);
-    const std::string c = s_.substr(start + 1, close - start - 1);
-    if (IsIPv4(c)) {
-      *type = "ipv4";
-      *host = c;
-    } else {
-      const std::size_t colon = c.find(':');
-      if (colon == std::string::npos) return Fail("bad_address_literal", start);
-      const std::string tag = c.substr(0, colon);
-      const std::string rest = c.substr(colon + 1);
-      if (IEquals(tag, "IPv6")) {
-        if (!IsIPv6(rest)) return Fail("bad_address_literal", start);
-        *type = "ipv6";
-        *host = rest;
-      } else {
-        // RFC 5321 4.1.3: tags must be registered with IANA; only IPv6 is.
-        if (!options_.lenient) return Fail("bad_address_literal", start + 1);
-        if (!IsLdhStr(tag) || rest.empty()) return Fail("bad_address_literal", start);
-        for (char ch : rest) {
-          const unsigned char u = static_cast<unsigned char>(ch);
-          if (!((u >= 33 && u <= 90) || (u >= 94 && u <= 126))) {
-            return Fail("bad_address_literal", start);
-          }
-        }
-        Deviate("unregistered_literal_tag");
-        *type = "general";
-        *host = c;
-      }
-    }
-    pos_ = close + 1;
+  bool AddressLiteral(std::string* type, std::string* host) {
+    const std::string t = Token();
+    const std::size_t bad = LiteralBad(t, options_.lenient);
+    if (bad != kValid) return Fail("bad_address_literal", pos_ + bad);
+    LiteralValid(t, options_.lenient, type, host);
+    if (*type == "general") Deviate("unregistered_literal_tag");
+    pos_ += t.size();
     return true;
-  }
-
-  // Atom = 1*atext
-  bool Atom(std::string* out) {
-    const std::size_t start = pos_;
-    while (Peek() >= 0 && IsAtext(static_cast<unsigned char>(Peek()), options_.utf8))
-      ++pos_;
-    if (pos_ == start) return false;
-    *out = s_.substr(start, pos_ - start);
-    return true;
-  }
-
-  // Quoted-string = DQUOTE *QcontentSMTP DQUOTE
-  bool QuotedString(std::string* out) {
-    const std::size_t start = pos_;
-    if (Peek() != '"') return false;
-    ++pos_;
-    while (true) {
-      const int c = Peek();
-      if (c == '"') break;
-      if (c == '\\') {
-        const int n = Peek(1);
-        if (n < 32 || n > 126) {
-          pos_ = start;
-          return false;
-        }
-        pos_ += 2;
-        continue;
-      }
-      if (c >= 0 && IsQtext(static_cast<unsigned char>(c), options_.utf8)) {
-        ++pos_;
-        continue;
-      }
-      pos_ = start;
-      return false;
-    }
-    ++pos_;
-    *out = s_.substr(start, pos_ - start);
-    return true;
-  }
-
-  // String = Atom / Quoted-string
-  bool String(std::string* out) {
-    if (Peek() == '"') return QuotedString(out);
-    return Atom(out);
   }
 
   // Path = "<" [ A-d-l ":" ] Mailbox ">"; *mailbox without the source route.
-  // Path = "<" [ A-d-l ":" ] Mailbox ">"; *mailbox without the source route.
-  // The path is delimited first (its ">" outside a quoted string, before any
-  // SP), its length checked (a limit, like the line limit, comes before the
-  // grammar), then each component is checked within its delimiters.
-  bool Path(std::string* mailbox) {
+  // The path ends at its ">" outside a quoted string, or (unterminated) at
+  // the first SP outside one; it is at most 256 octets.
+  bool Path(std::string* mailbox, bool allow_null, bool allow_postmaster) {
     const std::size_t start = pos_;
     if (Peek() != '<') return Fail("bad_path", pos_);
     std::size_t close = std::string::npos;
+    std::size_t stop = s_.size();
     bool quoted = false;
     for (std::size_t i = start + 1; i < s_.size(); ++i) {
       const char c = s_[i];
@@ -375,152 +864,70 @@ class Parser {
         close = i;
         break;
       } else if (c == ' ') {
+        stop = i;
         break;
       }
     }
-    if (close == std::string::npos) return Fail("bad_path", start);
-    if (close + 1 - start > 256) return Fail("bad_path", start + 256);
-    ++pos_;
-    if (Peek() == '@') {
-      // A-d-l = At-domain *( "," At-domain ); At-domain = "@" Domain
-      while (true) {
-        if (Peek() != '@') return Fail("bad_path", pos_);
-        ++pos_;
-        const std::size_t end = s_.find_first_of(",:", pos_);
-        if (end == std::string::npos || end > close) return Fail("bad_path", pos_);
-        std::string ignored;
-        if (!Domain(&ignored, end)) return false;
-        ++pos_;
-        if (s_[end] == ':') break;
-      }
+    const std::size_t end = close != std::string::npos ? close : stop;
+    const std::string body = s_.substr(start + 1, end - start - 1);
+    std::set<std::string> found;
+    Outcome o = PathBody(body, allow_null, allow_postmaster, &found);
+    std::size_t at = o.ok() ? kValid : start + 1 + o.offset;
+    std::string code = o.error;
+    if (close == std::string::npos && (o.ok() || at >= end)) {
+      at = end;
+      code = "bad_path";
     }
-    const std::size_t mailbox_start = pos_;
-    if (!Mailbox(close)) return false;
-    *mailbox = s_.substr(mailbox_start, close - mailbox_start);
+    if (end - start >= 256 && (at == kValid || at >= start + 256)) {
+      at = start + 256;
+      code = "bad_path";
+    }
+    if (at != kValid) return Fail(code, at);
+    for (const std::string& d : found)
+      Deviate(d.c_str());
+    const std::size_t colon = !body.empty() && body[0] == '@' ? body.find(':') + 1 : 0;
+    *mailbox = body.substr(colon);
     pos_ = close + 1;
     return true;
   }
 
-  // Mailbox = Local-part "@" ( Domain / address-literal ), exactly s[pos, end);
-  // Local-part = Dot-string / Quoted-string.
-  bool Mailbox(std::size_t end) {
-    const std::size_t start = pos_;
-    std::string local;
-    if (Peek() == '"') {
-      if (!QuotedString(&local)) return Fail("bad_path", pos_);
-    } else {
-      std::string atom;
-      if (!Atom(&atom)) return Fail("bad_path", pos_);
-      while (Peek() == '.') {
-        ++pos_;
-        if (!Atom(&atom)) return Fail("bad_path", pos_);
-      }
-      local = s_.substr(start, pos_ - start);
-    }
-    if (local.size() > 64) return Fail("bad_path", start + 64);
-    if (Peek() != '@') return Fail("bad_path", pos_);
-    ++pos_;
-    std::string a, b;
-    if (Peek() == '[') {
-      if (!AddressLiteral(&a, &b, end)) return false;
-    } else if (!Domain(&a, end)) {
-      return false;
-    }
-    pos_ = end;
-    return true;
-  }
-
-  static bool IsLdhStr(std::string_view s) {
-    // Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
-    if (s.empty()) return false;
-    for (char c : s) {
-      if (!IsLetDig(static_cast<unsigned char>(c)) && c != '-') return false;
-    }
-    return IsLetDig(static_cast<unsigned char>(s.back()));
-  }
-
-  // Snum = 1*3DIGIT, 0..255
-  static bool IsSnum(std::string_view s) {
-    if (s.empty() || s.size() > 3) return false;
-    int v = 0;
-    for (char c : s) {
-      if (!IsDigit(static_cast<unsigned char>(c))) return false;
-      v = v * 10 + (c - '0');
-    }
-    return v <= 255;
-  }
-
-  static std::vector<std::string> Split(std::string_view s, char sep) {
-    std::vector<std::string> parts;
-    std::size_t b = 0;
-    while (true) {
-      const std::size_t e = s.find(sep, b);
-      if (e == std::string_view::npos) {
-        parts.emplace_back(s.substr(b));
-        return parts;
-      }
-      parts.emplace_back(s.substr(b, e - b));
-      b = e + 1;
-    }
-  }
-
-  static bool IsIPv4(std::string_view s) {
-    const std::vector<std::string> parts = Split(s, '.');
-    if (parts.size() != 4) return false;
-    for (const std::string& p : parts) {
-      if (!IsSnum(p)) return false;
-    }
-    return true;
-  }
-
-  static bool IsHexGroup(std::string_view g) {
-    if (g.empty() || g.size() > 4) return false;
-    for (char c : g) {
-      if (!IsHexDig(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
-  }
-
-  // IPv6-full / IPv6-comp / IPv6v4-full / IPv6v4-comp (RFC 5321 4.1.3).
-  static bool IsIPv6(std::string_view s) {
-    const std::size_t dc = s.find("::");
-    if (dc == std::string_view::npos) {
-      const std::vector<std::string> g = Split(s, ':');
-      if (!g.empty() && g.back().find('.') != std::string::npos) {
-        if (g.size() != 7 || !IsIPv4(g.back())) return false;
-        for (std::size_t i = 0; i < 6; ++i) {
-          if (!IsHexGroup(g[i])) return false;
-        }
-        return true;
-      }
-      if (g.size() != 8) return false;
-      for (const std::string& x : g) {
-        if (!IsHexGroup(x)) return false;
-      }
-      return true;
-    }
-    if (s.find("::", dc + 1) != std::string_view::npos) return false;
-    const std::string_view left = s.substr(0, dc);
-    const std::string_view right = s.substr(dc + 2);
-    std::vector<std::string> lg, rg;
-    if (!left.empty()) lg = Split(left, ':');
-    if (!right.empty()) rg = Split(right, ':');
-    for (const std::string& x : lg) {
-      if (!IsHexGroup(x)) return false;
-    }
-    bool v4 = false;
-    if (!rg.empty() && rg.back().find('.') != std::string::npos) {
-      if (!IsIPv4(rg.back())) return false;
-      rg.pop_back();
-      v4 = true;
-    }
-    for (const std::string& x : rg) {
-      if (!IsHexGroup(x)) return false;
-    }
-    return lg.size() + rg.size() <= (v4 ? 4u : 6u);
-  }
-
  private:
+  Outcome PathBody(const std::string& body, bool allow_null, bool allow_postmaster,
+                   std::set<std::string>* found) {
+    Outcome out;
+    auto fail = [&](const char* code, std::size_t at) {
+      out.error = code;
+      out.offset = at;
+      return out;
+    };
+    if (body.empty()) return allow_null ? out : fail("bad_path", 0);
+    if (allow_postmaster && IEquals(body, "Postmaster")) return out;
+    std::size_t i = 0;
+    if (body[0] == '@') {
+      // A-d-l = At-domain *( "," At-domain ) ":", At-domain = "@" Domain
+      while (true) {
+        const std::size_t end = std::min(body.find_first_of(",:", i + 1), body.size());
+        const std::string d = body.substr(i + 1, end - i - 1);
+        const std::size_t bad = DomainBad(d, options_);
+        if (bad != kValid) return fail("bad_domain", i + 1 + bad);
+        if (NumericLastLabel(d)) found->insert("numeric_domain");
+        if (end == body.size()) return fail("bad_path", end);
+        i = end + 1;
+        if (body[end] == ':') break;
+        if (i >= body.size() || body[i] != '@') return fail("bad_path", i);
+      }
+    }
+    const std::string m = body.substr(i);
+    std::string host_type;
+    Outcome mb = MailboxBad(m, options_, &host_type);
+    if (!mb.ok()) return fail(mb.error.c_str(), i + mb.offset);
+    if (host_type == "general") found->insert("unregistered_literal_tag");
+    if (host_type == "domain" && NumericLastLabel(m.substr(m.rfind('@') + 1))) {
+      found->insert("numeric_domain");
+    }
+    return out;
+  }
+
   std::string s_;
   std::size_t pos_ = 0;
   const Options& options_;
@@ -529,280 +936,140 @@ class Parser {
   std::size_t error_offset_ = 0;
 };
 
-// ------------------------------------------------------ ESMTP parameters
-
-bool IsKeyword(std::string_view k) {
-  // esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
-  if (k.empty() || !IsLetDig(static_cast<unsigned char>(k[0]))) return false;
-  for (char c : k) {
-    if (!IsLetDig(static_cast<unsigned char>(c)) && c != '-') return false;
-  }
-  return true;
-}
-
-bool IsEsmtpValue(std::string_view v, bool utf8) {
-  // esmtp-value = 1*(%d33-60 / %d62-126); RFC 6531 3.3: =/ UTF8-non-ascii
-  if (v.empty()) return false;
-  for (std::size_t i = 0; i < v.size();) {
-    const unsigned char u = static_cast<unsigned char>(v[i]);
-    if (u >= 0x80 && utf8) {
-      const std::size_t n = Utf8Length(v, i);
-      if (n == 0) return false;
-      i += n;
-      continue;
-    }
-    if (u < 33 || u > 126 || u == '=') return false;
-    ++i;
-  }
-  return true;
-}
-
-// xtext = *( xchar / hexchar ); hexchar = "+" 2(DIGIT / "A".."F"). RFC 4954
-// section 8 (the AUTH= parameter) reads the hex digits case-insensitively.
-bool IsXtext(std::string_view v, bool any_case_hex = false) {
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(v[i]);
-    if (c == '+') {
-      if (i + 2 >= v.size()) return false;
-      const auto hex = [&](char h) {
-        return IsUpperHex(static_cast<unsigned char>(h)) || (any_case_hex && h >= 'a' && h <= 'f');
-      };
-      if (!hex(v[i + 1]) || !hex(v[i + 2])) {
-        return false;
-      }
-      i += 2;
-      continue;
-    }
-    if (!IsXchar(c)) return false;
-  }
-  return true;
-}
-
-// A decimal string of digits, compared with 2^64-1 as text.
-bool FitsIn64Bits(std::string_view digits) {
-  while (digits.size() > 1 && digits[0] == '0')
-    digits.remove_prefix(1);
-  const std::string_view max = "18446744073709551615";
-  if (digits.size() != max.size()) return digits.size() < max.size();
-  return digits <= max;
-}
-
-bool IsSizeValue(std::string_view v) {
-  // RFC 1870: size-value = 1*20DIGIT; and it must fit in 64 bits.
-  if (v.empty() || v.size() > 20) return false;
-  for (char c : v) {
-    if (!IsDigit(static_cast<unsigned char>(c))) return false;
-  }
-  return FitsIn64Bits(v);
-}
-
-bool IsNotifyValue(std::string_view v) {
-  // RFC 3461: "NEVER" / 1#( "SUCCESS" / "FAILURE" / "DELAY" ), no repeats.
-  if (IEquals(v, "NEVER")) return true;
-  std::set<std::string> seen;
-  for (const std::string& item : Parser::Split(v, ',')) {
-    const std::string u = ToUpper(item);
-    if (u != "SUCCESS" && u != "FAILURE" && u != "DELAY") return false;
-    if (!seen.insert(u).second) return false;
-  }
-  return true;
-}
-
-// RFC 6533 HEXPOINT inside "\\x{" ... "}": the shortest hex form of a code
-// point that xtext cannot carry as itself.
-bool IsHexPoint(std::string_view h) {
-  if (h.size() < 2 || h.size() > 6) return false;
-  for (char c : h) {
-    if (!IsHexDig(static_cast<unsigned char>(c))) return false;
-  }
-  const std::string u = ToUpper(h);
-  const unsigned long cp = std::stoul(u, nullptr, 16);
-  switch (u.size()) {
-    case 2:
-      if ((u[0] == '0' || u[0] == '1') && u[1] >= '1' && u[1] <= '9') return true;
-      return u == "10" || u == "20" || u == "2B" || u == "3D" || u == "7F" || u == "5C" ||
-             (u[0] >= '8');  // HEXDIG8 HEXDIG: 80-FF
-    case 3:
-      return u[0] != '0';
-    case 4:
-      return u[0] != '0' && !(cp >= 0xD800 && cp <= 0xDFFF);
-    case 5:
-      return u[0] != '0';
-    default:
-      return u[0] == '1' && u[1] == '0';
-  }
-}
-
-// utf-8-addr-unitext = 1*( QUCHAR / EmbeddedUnicodeChar ) (RFC 6533 section 3).
-bool IsUtf8AddrUnitext(std::string_view v) {
-  if (v.empty()) return false;
-  std::size_t i = 0;
-  while (i < v.size()) {
-    const unsigned char c = static_cast<unsigned char>(v[i]);
-    if (v.substr(i, 3) == "\\x{") {
-      const std::size_t close = v.find('}', i + 3);
-      if (close == std::string_view::npos || !IsHexPoint(v.substr(i + 3, close - i - 3))) {
-        return false;
-      }
-      i = close + 1;
-      continue;
-    }
-    if (c >= 0x80) {
-      const std::size_t n = Utf8Length(v, i);
-      if (n == 0) return false;
-      i += n;
-      continue;
-    }
-    // QCHAR = %x21-2a / %x2c-3c / %x3e-5b / %x5d-7e
-    if (c < 0x21 || c > 0x7E || c == '+' || c == '=' || c == '\\') return false;
-    ++i;
-  }
-  return true;
-}
-
-bool IsOrcptValue(std::string_view v, bool utf8) {
-  // original-recipient-address = addr-type ";" xtext; addr-type = atom
-  if (v.size() > 500) return false;
-  const std::size_t semi = v.find(';');
-  if (semi == std::string_view::npos || semi == 0) return false;
-  for (char c : v.substr(0, semi)) {
-    if (!IsAtext(static_cast<unsigned char>(c), false)) return false;
-  }
-  if (IsXtext(v.substr(semi + 1))) return true;
-  // RFC 6533 "utf-8" address type with SMTPUTF8.
-  return utf8 && IEquals(v.substr(0, semi), "utf-8") && IsUtf8AddrUnitext(v.substr(semi + 1));
-}
-
-// Checks one known parameter's value; `mail` tells MAIL from RCPT.
-bool KnownParamOk(const std::string& upper, const std::optional<std::string>& value, bool mail,
-                  bool utf8, bool* known) {
-  *known = true;
-  const bool has = value.has_value();
-  const std::string v = has ? *value : std::string();
-  if (upper == "SIZE") return mail && has && IsSizeValue(v);
-  if (upper == "BODY") {
-    const std::string u = ToUpper(v);
-    return mail && has && (u == "7BIT" || u == "8BITMIME" || u == "BINARYMIME");
-  }
-  if (upper == "SMTPUTF8" || upper == "REQUIRETLS") return mail && !has;
-  if (upper == "RET") {
-    const std::string u = ToUpper(v);
-    return mail && has && (u == "FULL" || u == "HDRS");
-  }
-  if (upper == "ENVID") return mail && has && v.size() <= 100 && IsXtext(v);
-  if (upper == "AUTH") return mail && has && IsXtext(v, /*any_case_hex=*/true);
-  if (upper == "NOTIFY") return !mail && has && IsNotifyValue(v);
-  if (upper == "ORCPT") return !mail && has && IsOrcptValue(v, utf8);
-  *known = false;
-  return true;
-}
-
 // Mail-parameters / Rcpt-parameters = esmtp-param *(SP esmtp-param), from
-// p.pos() to the end.
+// p.pos() to the end. Each param token fails at its first offending octet.
 bool Params(Parser& p, bool mail, std::vector<Param>* out) {
-  std::vector<std::pair<std::string, std::optional<std::string>>> seen;  // known, upper case
+  std::map<std::string, std::optional<std::string>> seen;  // known keywords, upper case
+  const Options& o = p.options();
   while (true) {
     const std::size_t start = p.pos();
-    std::size_t end = p.s().find(' ', start);
-    if (end == std::string::npos) end = p.s().size();
-    const std::string token = p.s().substr(start, end - start);
+    const std::string token = p.Token();
     Param param;
     const std::size_t eq = token.find('=');
     param.keyword = token.substr(0, eq);
     if (eq != std::string::npos) param.value = token.substr(eq + 1);
-    if (!IsKeyword(param.keyword)) return p.Fail("bad_param", start);
     const std::string upper = ToUpper(param.keyword);
-    if (param.value && !IsEsmtpValue(*param.value, p.options().utf8)) {
-      return p.Fail("bad_param", start);
-    }
-    bool known = false;
-    if (!KnownParamOk(upper, param.value, mail, p.options().utf8, &known)) {
-      return p.Fail("bad_param", start);
-    }
-    if (known) {
-      std::optional<std::string> value;
-      if (param.value) value = ToUpper(*param.value);
-      bool repeated = false;
-      for (const auto& [k, v] : seen) {
-        if (k != upper) continue;
-        // Lenient: the same keyword with the same value (smtplib); else bad.
-        if (!p.options().lenient || v != value) return p.Fail("bad_param", start);
-        repeated = true;
+    const std::size_t kend = param.keyword.size();
+    std::size_t bad = FirstBad(
+        param.keyword, [](std::string_view k) { return IsKeyword(k); },
+        [](std::string_view k) { return IsKeyword(k); });
+    static const std::set<std::string> kMail = {"SIZE",  "BODY", "SMTPUTF8",  "RET",
+                                                "ENVID", "AUTH", "REQUIRETLS"};
+    static const std::set<std::string> kRcpt = {"NOTIFY", "ORCPT"};
+    const bool known = kMail.count(upper) != 0 || kRcpt.count(upper) != 0;
+    const bool takes_value = upper != "SMTPUTF8" && upper != "REQUIRETLS";
+    std::size_t rest = kValid;  // what comes after the keyword
+    if (known && (mail ? kMail : kRcpt).count(upper) == 0) {
+      rest = kend;  // the keyword of the other command
+    } else if (known && seen.count(upper) != 0) {
+      // Lenient takes the same keyword again with the same value.
+      const std::optional<std::string>& first = seen[upper];
+      if (!o.lenient || first.has_value() != param.value.has_value()) {
+        rest = kend;
+      } else if (first.has_value()) {
+        rest = FirstBad(
+            *param.value, [&](std::string_view v) { return IStartsWith(*first, v); },
+            [&](std::string_view v) { return IEquals(*first, v); });
+        if (rest != kValid) rest += kend + 1;
       }
-      if (repeated) p.Deviate("repeated_param");
-      seen.emplace_back(upper, value);
+      if (rest == kValid) p.Deviate("repeated_param");
+    } else if (known && !param.value.has_value()) {
+      if (takes_value) rest = kend;
+    } else if (known && !takes_value) {
+      rest = kend;  // SMTPUTF8= / REQUIRETLS=
+    } else if (param.value.has_value()) {
+      const std::string& v = *param.value;
+      // esmtp-value; RFC 6531 3.3: =/ UTF8-non-ascii with utf8 (the octet
+      // scan already refused malformed UTF-8).
+      std::size_t vb = FirstBad(
+          v,
+          [&](std::string_view x) {
+            for (char c : x) {
+              const unsigned char u = static_cast<unsigned char>(c);
+              if (!IsEsmtpValueOctet(u) && !(o.utf8 && u >= 0x80)) return false;
+            }
+            return true;
+          },
+          [](std::string_view x) { return !x.empty(); });
+      if (known) vb = Earliest(vb, KnownValueBad(upper, v, o));
+      if (vb != kValid) rest = kend + 1 + vb;
     }
+    if (known && seen.count(upper) == 0) seen[upper] = param.value;
+    bad = Earliest(bad, rest);
+    if (bad != kValid) return p.Fail("bad_param", start + bad);
     out->push_back(param);
-    p.set_pos(end);
+    p.set_pos(start + token.size());
     if (p.AtEnd()) return true;
-    if (!p.Sp("bad_param")) return false;
+    if (!p.Sp("syntax")) return false;
   }
 }
 
 // ------------------------------------------------------------------ commands
 
-bool IsBase64(std::string_view s, std::size_t* bad) {
-  // RFC 4954: base64 = base64-terminal / ( 1*(4base64-char) [base64-terminal] )
-  std::size_t pad = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '=') {
-      ++pad;
-      continue;
-    }
-    if (pad > 0 || !(IsLetDig(c) || c == '+' || c == '/')) {
-      *bad = i;
-      return false;
-    }
-  }
-  if (s.empty()) {
-    *bad = 0;
-    return false;
-  }
-  if (pad > 2) {
-    *bad = s.size() - pad + 2;
-    return false;
-  }
-  if (s.size() % 4 != 0) {
-    *bad = s.size();
-    return false;
-  }
-  return true;
+// RFC 4954: base64 = base64-terminal / ( 1*(4base64-char) [base64-terminal] ):
+// padding only at the end of the last quantum ("xx==", "xxx=").
+bool IsBase64Char(unsigned char c) {
+  return IsLetDig(c) || c == '+' || c == '/';
 }
 
-bool IsMechanism(std::string_view m) {
-  if (m.empty() || m.size() > 20) return false;
-  for (char c : m) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (!(IsAlpha(u) || IsDigit(u) || u == '-' || u == '_')) return false;
-  }
-  return true;
+bool Base64Viable(std::string_view p) {
+  const std::size_t eq = p.find('=');
+  if (eq == std::string_view::npos) return AllOf(p, IsBase64Char);
+  if (!AllOf(p.substr(0, eq), IsBase64Char)) return false;
+  const std::string_view pad = p.substr(eq);
+  if (eq % 4 == 2) return pad == "=" || pad == "==";
+  if (eq % 4 == 3) return pad == "=";
+  return false;
 }
+
+bool Base64Valid(std::string_view s) {
+  return !s.empty() && s.size() % 4 == 0 && Base64Viable(s);
+}
+
+std::size_t SaslBad(std::string_view s, bool initial) {
+  // A SASL line may also be "*" (cancel) or "=" / empty (empty response);
+  // an initial response may be "=" only.
+  const auto special = [&](std::string_view x) { return x == "=" || (!initial && x == "*"); };
+  return FirstBad(
+      s, [&](std::string_view p) { return special(p) || Base64Viable(p); },
+      [&](std::string_view x) { return special(x) || (!initial && x.empty()) || Base64Valid(x); });
+}
+
+bool IsMechanismChar(unsigned char u) {
+  return IsAlpha(u) || IsDigit(u) || u == '-' || u == '_';
+}
+
+const char* const kVerbs[] = {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT",     "RSET",
+                              "VRFY", "EXPN", "HELP", "NOOP", "QUIT", "STARTTLS", "AUTH"};
 
 void Grammar(Parser& p, Command* cmd) {
   const std::string& s = p.s();
-  if (s.empty()) {
+  if (s.empty() || s[0] == ' ' || s[0] == '\t') {  // no verb token at all
     p.Fail("syntax", 0);
     return;
   }
-  std::size_t verb_end = s.find(' ');
-  if (verb_end == std::string::npos) verb_end = s.size();
-  if (verb_end == 0) {  // the line starts with SP: no verb token at all
-    p.Fail("syntax", 0);
+  const std::string token = p.Token();
+  const std::size_t vbad = FirstBad(
+      token,
+      [](std::string_view x) {
+        for (const char* v : kVerbs) {
+          if (IStartsWith(v, x)) return true;
+        }
+        return false;
+      },
+      [](std::string_view x) {
+        for (const char* v : kVerbs) {
+          if (IEquals(v, x)) return true;
+        }
+        return false;
+      });
+  if (vbad != kValid) {
+    p.Fail("unknown_command", vbad);
     return;
   }
-  const std::string verb = ToUpper(s.substr(0, verb_end));
-  static const char* const kVerbs[] = {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT",     "RSET",
-                                       "VRFY", "EXPN", "HELP", "NOOP", "QUIT", "STARTTLS", "AUTH"};
-  bool known = false;
-  for (const char* v : kVerbs)
-    known = known || verb == v;
-  if (!known) {
-    p.Fail("unknown_command", 0);
-    return;
-  }
+  const std::string verb = ToUpper(token);
   cmd->verb = verb;
-  p.set_pos(verb_end);
+  p.set_pos(token.size());
 
   if (verb == "DATA" || verb == "RSET" || verb == "QUIT" || verb == "STARTTLS") {
     if (!p.AtEnd()) p.Fail("syntax", p.pos());
@@ -810,7 +1077,6 @@ void Grammar(Parser& p, Command* cmd) {
   }
   if (verb == "HELO" || verb == "EHLO") {
     if (!p.Sp("syntax")) return;
-    std::set<std::string> before_host = p.deviations();
     if (p.Peek() == '[') {
       if (verb == "HELO") {
         if (!p.options().lenient) {
@@ -818,31 +1084,19 @@ void Grammar(Parser& p, Command* cmd) {
           return;
         }
         p.Deviate("helo_address_literal");  // used as soon as a '[' stands there
-        before_host = p.deviations();
       }
       if (!p.AddressLiteral(&cmd->host_type, &cmd->host)) return;
     } else {
       cmd->host_type = "domain";
-      if (!p.Domain(&cmd->host, std::string::npos, "bad_domain", /*allow_utf8=*/false)) return;
+      if (!p.Domain(&cmd->host)) return;
     }
-    if (!p.AtEnd()) {
-      const char* junk = cmd->host_type == "domain" ? "bad_domain" : "bad_address_literal";
-      // Junk after the host: the host token as a whole was no Domain or
-      // literal, so what it tolerated was not used (SP: it was).
-      if (p.Peek() != ' ') p.RestoreDeviations(before_host);
-      p.Fail(p.Peek() == ' ' ? "syntax" : junk, p.pos());
-    }
+    if (!p.AtEnd()) p.Fail("syntax", p.pos());
     return;
   }
   if (verb == "MAIL" || verb == "RCPT") {
     const bool mail = verb == "MAIL";
     if (!p.Sp("syntax")) return;
-    const std::string_view keyword = mail ? "FROM:" : "TO:";
-    if (!IStartsWith(std::string_view(s).substr(p.pos()), keyword)) {
-      p.Fail("syntax", p.pos());
-      return;
-    }
-    p.set_pos(p.pos() + keyword.size());
+    if (!p.Word(mail ? "FROM:" : "TO:")) return;
     if (p.Peek() == ' ') {
       if (!p.options().lenient) {
         p.Fail("syntax", p.pos());
@@ -852,24 +1106,8 @@ void Grammar(Parser& p, Command* cmd) {
       while (p.Peek() == ' ')
         p.set_pos(p.pos() + 1);
     }
-    const std::string rest = s.substr(p.pos());
-    if (mail && rest.rfind("<>", 0) == 0) {
-      cmd->path = "";
-      p.set_pos(p.pos() + 2);
-    } else if (!mail && IStartsWith(rest, "<Postmaster>")) {
-      cmd->path = rest.substr(1, 10);
-      p.set_pos(p.pos() + 12);
-    } else if (!mail && rest.rfind("<>", 0) == 0) {
-      p.Fail("bad_path", p.pos());
-      return;
-    } else {
-      if (!p.Path(&cmd->path)) return;
-    }
+    if (!p.Path(&cmd->path, /*allow_null=*/mail, /*allow_postmaster=*/!mail)) return;
     if (p.AtEnd()) return;
-    if (p.Peek() != ' ') {
-      p.Fail("syntax", p.pos());
-      return;
-    }
     if (!p.Sp("syntax")) return;
     Params(p, mail, &cmd->params);
     return;
@@ -878,55 +1116,71 @@ void Grammar(Parser& p, Command* cmd) {
     const bool required = verb == "VRFY" || verb == "EXPN";
     if (p.AtEnd() && !required) return;
     if (!p.Sp("syntax")) return;
-    cmd->argument = s.substr(p.pos());
-    std::string str;
-    const std::size_t arg_start = p.pos();
-    if (!p.String(&str)) {
+    const std::size_t start = p.pos();
+    // String = Atom / Quoted-string
+    std::size_t len = 0;
+    const std::string rest = s.substr(start);
+    if (rest[0] == '"') {
+      const std::size_t ext = LocalExtent(rest, p.options().utf8);
+      const std::size_t bad = FirstBad(
+          rest.substr(0, ext), [&](std::string_view x) { return LocalViable(x, p.options().utf8); },
+          [&](std::string_view x) { return LocalValid(x, p.options().utf8); });
+      if (bad != kValid) {
+        p.Fail("syntax", start + bad);
+        return;
+      }
+      len = ext;
+    } else {
+      while (len < rest.size() && IsAtext(static_cast<unsigned char>(rest[len]), p.options().utf8))
+        ++len;
+      if (len == 0) {
+        p.Fail("syntax", start);
+        return;
+      }
+    }
+    if (required && p.options().lenient && len < rest.size() && rest[len] == '@') {
+      // vrfy_mailbox: a bare Mailbox up to the next SP (Go's net/smtp).
+      const std::string m = rest.substr(0, rest.find(' ', len));
+      std::string host_type;
+      const Outcome mb = MailboxBad(m, p.options(), &host_type);
+      if (!mb.ok()) {
+        p.Fail("syntax", start + mb.offset);
+        return;
+      }
+      p.Deviate("vrfy_mailbox");
+      if (host_type == "general") p.Deviate("unregistered_literal_tag");
+      if (host_type == "domain" && NumericLastLabel(m.substr(m.rfind('@') + 1))) {
+        p.Deviate("numeric_domain");
+      }
+      len = m.size();
+    }
+    p.set_pos(start + len);
+    if (required && !p.AtEnd()) {
+      if (!p.Sp("syntax")) return;
+      if (!p.Word("SMTPUTF8")) return;
+    }
+    if (!p.AtEnd()) {
       p.Fail("syntax", p.pos());
       return;
     }
-    if (required && p.options().lenient && p.Peek() == '@') {
-      // Lenient VRFY/EXPN user@example.com (Go's net/smtp): a Mailbox up to
-      // the next SP in place of the String.
-      std::size_t end = s.find(' ', p.pos());
-      if (end == std::string::npos) end = s.size();
-      std::set<std::string> found;
-      Parser q(s, p.options(), &found);
-      q.set_pos(arg_start);
-      if (q.Mailbox(end)) {
-        p.Deviate("vrfy_mailbox");
-        for (const std::string& d : found)
-          p.Deviate(d.c_str());
-        p.set_pos(end);
-      }
-    }
-    if (required && p.Peek() == ' ') {
-      if (!p.Sp("syntax")) return;
-      const std::string tail = s.substr(p.pos());
-      if (!IEquals(tail, "SMTPUTF8")) {
-        p.Fail("syntax", p.pos());
-        return;
-      }
-      p.set_pos(s.size());
-    }
-    if (!p.AtEnd()) p.Fail("syntax", p.pos());
+    cmd->argument = s.substr(start);
     return;
   }
   if (verb == "BDAT") {
     if (!p.Sp("syntax")) return;
     const std::size_t start = p.pos();
-    while (p.Peek() >= 0 && IsDigit(static_cast<unsigned char>(p.Peek()))) {
-      p.set_pos(p.pos() + 1);
-    }
-    const std::string digits = s.substr(start, p.pos() - start);
-    if (digits.empty() || !FitsIn64Bits(digits)) {
-      p.Fail("syntax", start);
+    const std::string digits = p.Token();
+    const std::size_t bad = NumberBad(digits);
+    if (bad != kValid) {
+      p.Fail("syntax", start + bad);
       return;
     }
     cmd->bdat_size = std::stoull(digits);
+    p.set_pos(start + digits.size());
     if (p.AtEnd()) return;
     if (!p.Sp("syntax")) return;
-    if (!IEquals(s.substr(p.pos()), "LAST")) {
+    if (!p.Word("LAST")) return;
+    if (!p.AtEnd()) {
       p.Fail("syntax", p.pos());
       return;
     }
@@ -936,28 +1190,29 @@ void Grammar(Parser& p, Command* cmd) {
   if (verb == "AUTH") {
     if (!p.Sp("syntax")) return;
     const std::size_t start = p.pos();
-    std::size_t end = s.find(' ', start);
-    if (end == std::string::npos) end = s.size();
-    cmd->mechanism = s.substr(start, end - start);
-    if (!IsMechanism(cmd->mechanism)) {
-      p.Fail("syntax", start);
-      return;
+    cmd->mechanism = p.Token();
+    // mechanism = 1*20 of A-Z a-z 0-9 - _ (RFC 4422)
+    for (std::size_t i = 0; i < cmd->mechanism.size(); ++i) {
+      if (i >= 20 || !IsMechanismChar(static_cast<unsigned char>(cmd->mechanism[i]))) {
+        p.Fail("syntax", start + i);
+        return;
+      }
     }
-    p.set_pos(end);
+    p.set_pos(start + cmd->mechanism.size());
     if (p.AtEnd()) return;
     if (!p.Sp("syntax")) return;
-    // initial-response is one token: checked as base64 first, then
-    // anything after it is `syntax` at the SP.
-    const std::size_t ir_end = s.find(' ', p.pos());
-    const std::string ir =
-        s.substr(p.pos(), ir_end == std::string::npos ? std::string::npos : ir_end - p.pos());
-    std::size_t bad = 0;
-    if (ir != "=" && !IsBase64(ir, &bad)) {
-      p.Fail("bad_base64", p.pos() + bad);
+    // initial-response is one token, checked as base64 first; anything after
+    // it is `syntax` at the SP.
+    const std::size_t ir_start = p.pos();
+    const std::string ir = p.Token();
+    const std::size_t bad = SaslBad(ir, /*initial=*/true);
+    if (bad != kValid) {
+      p.Fail("bad_base64", ir_start + bad);
       return;
     }
-    if (ir_end != std::string::npos) {
-      p.Fail("syntax", ir_end);
+    p.set_pos(ir_start + ir.size());
+    if (!p.AtEnd()) {
+      p.Fail("syntax", p.pos());
       return;
     }
     cmd->initial_response = ir;
@@ -1022,11 +1277,9 @@ std::size_t CommandLimit(std::string_view line, const Options& o) {
   return o.max_command_line + extra;
 }
 
-// Lenient: strip trailing SP / HT (the trailing_space deviation).
-// Trailing SP / HT is set aside in both policies: lenient names the
-// deviation; strict reports `syntax` at it, but only when nothing earlier on
-// the line is wrong (decided with the parser author: the first offending
-// octet of a line that is otherwise fine).
+// Lenient: strip trailing SP / HT (the trailing_space deviation): lenient
+// reads it as part of the line end. Strict keeps it as content, where the
+// grammar fails on it like on any other octet.
 std::string StripTrailing(std::string content, const Options& options,
                           std::set<std::string>* deviations) {
   std::size_t end = content.size();
@@ -1108,48 +1361,42 @@ std::optional<Enhanced> EnhancedCode(int code, std::string_view text) {
 Outcome EhloFirstLine(std::string text, const Options& options, std::string* domain,
                       std::string* greeting) {
   Outcome out;
-  std::set<std::string> devs;
-  Parser p(text, options, &devs);
-  if (!p.Domain(domain, std::string::npos, "bad_domain", /*allow_utf8=*/false)) {
-    out.error = p.error();
-    out.offset = p.error_offset();
+  const std::size_t end = std::min(text.find_first_of(" \t"), text.size());
+  *domain = text.substr(0, end);
+  Options ascii = options;  // RFC 6531 3.7.1: the EHLO response's domain is ASCII
+  ascii.utf8 = false;
+  const std::size_t bad = DomainBad(*domain, ascii);
+  if (bad != kValid) {
+    out.error = "bad_domain";
+    out.offset = bad;
     return out;
   }
-  if (p.AtEnd()) {
-    out.deviations = devs;
-    return out;
-  }
+  if (NumericLastLabel(*domain)) out.deviations.insert("numeric_domain");
+  if (end == text.size()) return out;
   // ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127) after one SP: white space
   // alone is a greeting too.
-  if (p.Peek() == ' ' && p.pos() + 1 < text.size()) {
-    *greeting = text.substr(p.pos() + 1);
-    out.deviations = devs;
+  if (text[end] == ' ' && end + 1 < text.size()) {
+    *greeting = text.substr(end + 1);
     return out;
   }
   // Only white space after the domain: trailing white space (SP or HT),
-  // the greeting is absent.
-  if (text.find_first_not_of(" \t", p.pos()) == std::string::npos) {
+  // the greeting is absent. Strict: after a SP a greeting could still
+  // follow (the line end fails); an HT cannot follow the domain.
+  if (text.find_first_not_of(" \t", end) == std::string::npos) {
     if (!options.lenient) {
       out.error = "syntax";
-      out.offset = p.pos();
+      out.offset = text[end] == ' ' ? text.size() : end;
       return out;
     }
-    devs.insert("trailing_space");
-    out.deviations = devs;
+    out.deviations.insert("trailing_space");
     return out;
   }
-  if (p.Peek() == '\t') {  // Domain SP ehlo-greet: HT is no separator
+  if (text[end] == '\t') {  // Domain SP ehlo-greet: HT is no separator
     out.error = "syntax";
-    out.offset = p.pos();
+    out.offset = end;
     return out;
   }
-  if (p.Peek() != ' ') {
-    out.error = "bad_domain";
-    out.offset = p.pos();
-    return out;
-  }
-  *greeting = text.substr(p.pos() + 1);
-  out.deviations = devs;
+  *greeting = text.substr(end + 1);
   return out;
 }
 
@@ -1192,8 +1439,8 @@ Outcome EhloLine(const std::string& text, const Options& options, Capability* ca
     }
     cap->keyword = keyword;
     if (pos == t.size()) return out;
-    ++pos;  // the SP
-    if (pos == t.size()) return fail(pos - 1);
+    ++pos;  // the SP: a parameter must follow
+    if (pos == t.size()) return fail(pos);
   }
   // params separated by SP
   while (true) {
@@ -1213,7 +1460,7 @@ Outcome EhloLine(const std::string& text, const Options& options, Capability* ca
     cap->params.push_back(param);
     if (end == t.size()) return out;
     pos = end + 1;
-    if (pos == t.size()) return fail(end);
+    if (pos == t.size()) return fail(pos);
   }
 }
 
@@ -1228,7 +1475,8 @@ CommandResult ParseCommand(std::string_view line, const Options& options) {
   r.outcome = f.outcome;
   if (!r.outcome.ok()) return r;  // keeps a bare_lf read before a bad octet
   std::set<std::string> devs = f.outcome.deviations;
-  const std::string content = StripTrailing(f.content, options, &devs);
+  const std::string content =
+      options.lenient ? StripTrailing(f.content, options, &devs) : f.content;
   Parser p(content, options, &devs);
   Grammar(p, &r.command);
   if (p.failed()) {
@@ -1237,12 +1485,6 @@ CommandResult ParseCommand(std::string_view line, const Options& options) {
     // Deviations used before the error; trailing white space comes after.
     devs.erase("trailing_space");
     r.outcome.deviations = devs;
-    r.command = Command();
-    return r;
-  }
-  if (!options.lenient && content.size() != f.content.size()) {
-    r.outcome.error = "syntax";
-    r.outcome.offset = content.size();
     r.command = Command();
     return r;
   }
@@ -1284,6 +1526,18 @@ ReplyResult ParseReply(std::string_view text, const Options& options) {
     devs.insert(f.outcome.deviations.begin(), f.outcome.deviations.end());
     // The line limit is checked before the line's grammar.
     if (r.reply.lines.size() >= options.max_reply_lines) return fail("too_many_lines", p);
+    if (!r.reply.lines.empty()) {
+      // The first octet of the code that differs from the reply's code: a
+      // valid code digit there is a code_mismatch (at the line start, before
+      // anything later on the line); anything else is the line's own error.
+      const std::string want = std::to_string(r.reply.code);
+      for (std::size_t i = 0; i < 3 && i < f.content.size(); ++i) {
+        if (f.content[i] == want[i]) continue;
+        std::string trial = want.substr(0, i) + f.content[i] + std::string(2 - i, '0');
+        if (ReplyLineGrammar(trial, options).outcome.ok()) return fail("code_mismatch", p);
+        break;
+      }
+    }
     ReplyLineResult line = ReplyLineGrammar(f.content, options);
     if (!line.outcome.ok()) return fail(line.outcome.error, p + line.outcome.offset);
     if (r.reply.lines.empty()) {
@@ -1378,8 +1632,8 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
 std::optional<std::size_t> CheckSaslResponse(std::string_view content) {
   // RFC 4954 section 8: *(CRLF [base64]): an empty line is an empty response.
   if (content.empty() || content == "*" || content == "=") return std::nullopt;
-  std::size_t bad = 0;
-  if (IsBase64(content, &bad)) return std::nullopt;
+  const std::size_t bad = SaslBad(content, /*initial=*/false);
+  if (bad == kValid) return std::nullopt;
   return bad;
 }
 

@@ -71,125 +71,192 @@ unsigned LookupParam(std::string_view keyword) {
   return 0;
 }
 
-bool IsOneOf(std::string_view value, std::initializer_list<std::string_view> choices) {
-  for (std::string_view choice : choices) {
-    if (EqualsIgnoreCase(value, choice)) return true;
+constexpr std::size_t kNone = std::string_view::npos;
+
+// The octet of `s` at `limit` when `s` is longer, moved back to the start of
+// the UTF-8 character it belongs to: where a length limit is crossed.
+std::size_t CrossingOctet(std::string_view s, std::size_t limit) {
+  while (limit > 0 && (static_cast<unsigned char>(s[limit]) & 0xC0) == 0x80)
+    --limit;
+  return limit;
+}
+
+// The first octet of `value` at which it stops being the beginning of one of
+// `choices` (any case), value.size() when it is only a proper prefix; npos
+// when it is one of them.
+std::size_t FindChoiceError(std::string_view value,
+                            std::initializer_list<std::string_view> choices) {
+  for (std::size_t i = 0; i <= value.size(); ++i) {
+    bool viable = false;
+    for (std::string_view choice : choices) {
+      viable = viable || (i < value.size() ? StartsWithIgnoreCase(choice, value.substr(0, i + 1))
+                                           : EqualsIgnoreCase(choice, value));
+    }
+    if (!viable) return i;
   }
-  return false;
+  return kNone;
 }
 
 // RFC 3461: NOTIFY=NEVER, or a comma list of SUCCESS / FAILURE / DELAY,
-// each at most once.
-bool IsNotifyValue(std::string_view value) {
-  if (EqualsIgnoreCase(value, "NEVER")) return true;
-  unsigned seen = 0;
-  while (true) {
-    const std::size_t comma = value.find(',');
-    const std::string_view item = value.substr(0, comma);
-    unsigned bit = 0;
-    if (EqualsIgnoreCase(item, "SUCCESS")) bit = 1;
-    if (EqualsIgnoreCase(item, "FAILURE")) bit = 2;
-    if (EqualsIgnoreCase(item, "DELAY")) bit = 4;
-    if (bit == 0 || (seen & bit) != 0) return false;
-    seen |= bit;
-    if (comma == std::string_view::npos) return true;
-    value.remove_prefix(comma + 1);
+// each at most once. Octet by octet, like FindChoiceError.
+std::size_t FindNotifyError(std::string_view value) {
+  static constexpr std::string_view kItems[] = {"NEVER", "SUCCESS", "FAILURE", "DELAY"};
+  unsigned used = 0;
+  bool first = true;
+  std::size_t item_start = 0;
+  for (std::size_t i = 0; i <= value.size(); ++i) {
+    const bool at_end = i == value.size();
+    const bool separator = at_end || value[i] == ',';
+    int matched = -1;
+    for (int k = 0; k < 4 && matched < 0; ++k) {
+      if (k == 0 ? !first : (used & (1u << k)) != 0) continue;
+      const bool viable =
+          separator ? EqualsIgnoreCase(kItems[k], value.substr(item_start, i - item_start))
+                    : StartsWithIgnoreCase(kItems[k], value.substr(item_start, i - item_start + 1));
+      if (viable) matched = k;
+    }
+    if (matched < 0) return i;
+    if (separator) {
+      if (matched == 0 && !at_end) return i;  // NEVER stands alone
+      used |= 1u << matched;
+      if (!at_end && used == 0xEu) return i;  // a ',' after all three
+      first = false;
+      item_start = i + 1;
+    }
   }
+  return kNone;
 }
 
-// RFC 6533 section 3, EmbeddedUnicodeChar = %x5C.78 "{" HEXPOINT "}": the
-// length of the one at the start of `s`, 0 if none. HEXPOINT names a code
-// point in its shortest form: one of the ASCII octets xtext cannot carry
-// (01-09, 10-19 as written, 20, 2B, 3D, 5C, 7F) or a non-ASCII scalar value.
-std::size_t MatchEmbeddedUnicodeChar(std::string_view s) {
-  if (s.size() < 5 || s[0] != '\\' || s[1] != 'x' || s[2] != '{') return 0;
-  const std::size_t close = s.find('}', 3);
-  if (close == std::string_view::npos) return 0;
-  const std::string_view hex = s.substr(3, close - 3);
-  if (hex.size() < 2 || hex.size() > 6) return 0;
+// RFC 6533 section 3, HEXPOINT: could the hex digits `hex` begin one (with
+// more digits to come)? 2 digits: "01"-"09" or any not starting with 0;
+// 3-5: no leading zero; 6: "10" 4HEXDIG.
+bool IsHexpointPrefix(std::string_view hex) {
+  if (hex.size() <= 1) return true;
+  if (hex.size() == 2) return hex[0] != '0' || (hex[1] >= '1' && hex[1] <= '9');
+  if (hex[0] == '0' || hex.size() > 6) return false;
+  return hex.size() < 6 || (hex[0] == '1' && hex[1] == '0');
+}
+
+// HEXPOINT names a code point in its shortest form: one of the ASCII octets
+// xtext cannot carry (01-09, 10-19 as written, 20, 2B, 3D, 5C, 7F) or a
+// non-ASCII scalar value.
+bool IsHexpoint(std::string_view hex) {
+  if (hex.size() < 2 || !IsHexpointPrefix(hex)) return false;
   std::uint32_t value = 0;
-  for (const char c : hex) {
-    if (!internal::Is(c, internal::kHexDigit)) return 0;
+  for (char c : hex) {
     const char u = internal::ToUpper(c);
     value = value * 16 + static_cast<std::uint32_t>(u <= '9' ? u - '0' : u - 'A' + 10);
   }
-  bool ok = false;
   if (hex.size() == 2) {
     // ( "0"/"1" ) %x31-39 / "10" / "20" / "2B" / "3D" / "7F" / "5C" / HEXDIG8 HEXDIG
     const bool decimal_form = (hex[0] == '0' || hex[0] == '1') && hex[1] >= '1' && hex[1] <= '9';
-    ok = decimal_form || value == 0x10 || value == 0x20 || value == 0x2B || value == 0x3D ||
-         value == 0x7F || value == 0x5C || value >= 0x80;
-  } else if (hex[0] != '0') {
-    // No leading zero: 3 digits 100-FFF, 4 digits 1000-FFFF without
-    // surrogates, 5 digits, 6 digits "10" 4HEXDIG.
-    ok = (hex.size() != 4 || value < 0xD800 || value > 0xDFFF) &&
-         (hex.size() != 6 || (hex[0] == '1' && hex[1] == '0'));
+    return decimal_form || value == 0x10 || value == 0x20 || value == 0x2B || value == 0x3D ||
+           value == 0x7F || value == 0x5C || value >= 0x80;
   }
-  return ok ? close + 1 : 0;
+  return hex.size() != 4 || value < 0xD800 || value > 0xDFFF;  // no surrogates
 }
 
 // RFC 6533 section 3 with SMTPUTF8 (RFC 6531): utf-8-addr-unitext =
 // 1*( QUCHAR / EmbeddedUnicodeChar ), QUCHAR = %x21-2a / %x2c-3c / %x3e-5b /
-// %x5d-7e / UTF8-2 / UTF8-3 / UTF8-4. utf-8-addr-xtext is its ASCII subset.
-bool IsUtf8AddrUnitext(std::string_view s) {
-  if (s.empty()) return false;
+// %x5d-7e / UTF8-2 / UTF8-3 / UTF8-4, EmbeddedUnicodeChar = %x5C.78 "{"
+// HEXPOINT "}". npos when valid, else the first octet that breaks it.
+std::size_t FindUtf8AddrUnitextError(std::string_view s) {
+  if (s.empty()) return 0;
   std::size_t i = 0;
   while (i < s.size()) {
     const unsigned char c = s[i];
     if (c == '\\') {
-      const std::size_t n = MatchEmbeddedUnicodeChar(s.substr(i));
-      if (n == 0) return false;
-      i += n;
+      constexpr std::string_view kOpen = "\\x{";
+      for (std::size_t k = 0; k < kOpen.size(); ++k) {
+        if (i + k >= s.size()) return s.size();
+        if (s[i + k] != kOpen[k]) return i + k;
+      }
+      const std::size_t hex = i + kOpen.size();
+      std::size_t j = hex;
+      while (true) {
+        if (j >= s.size()) return s.size();
+        if (s[j] == '}') {
+          if (!IsHexpoint(s.substr(hex, j - hex))) return j;
+          break;
+        }
+        if (!internal::Is(s[j], internal::kHexDigit) ||
+            !IsHexpointPrefix(s.substr(hex, j + 1 - hex))) {
+          return j;
+        }
+        ++j;
+      }
+      i = j + 1;
     } else if (c >= 0x80) {
       const std::size_t n = internal::Utf8SequenceLength(s, i);
-      if (n == 0) return false;
+      if (n == 0) return i;
       i += n;
     } else if (c >= 0x21 && c <= 0x7E && c != '+' && c != '=') {
       ++i;
     } else {
-      return false;
+      return i;
     }
   }
-  return true;
+  return kNone;
 }
 
 // RFC 3461: ORCPT=addr-type ";" xtext, at most 500 octets. With SMTPUTF8
 // (`utf8`), RFC 6533's "utf-8" address type also takes utf-8-addr-unitext.
-bool IsOrcptValue(std::string_view value, bool utf8) {
-  if (value.size() > 500) return false;
-  const std::size_t semicolon = value.find(';');
-  if (semicolon == std::string_view::npos || semicolon == 0) return false;
-  const std::string_view type = value.substr(0, semicolon);
-  if (internal::MatchAtom(type, /*utf8=*/false) != type.size()) return false;
-  const std::string_view address = value.substr(semicolon + 1);
-  if (internal::IsXtext(address)) return true;
-  return utf8 && EqualsIgnoreCase(type, "utf-8") && IsUtf8AddrUnitext(address);
+std::size_t FindOrcptError(std::string_view value, bool utf8) {
+  std::size_t bad = kNone;
+  std::size_t semicolon = 0;
+  while (semicolon < value.size() && internal::Is(value[semicolon], internal::kAtext))
+    ++semicolon;
+  if (semicolon == 0 || semicolon == value.size() || value[semicolon] != ';') {
+    bad = semicolon;  // addr-type = atom, then ";"
+  } else {
+    const std::string_view address = value.substr(semicolon + 1);
+    std::size_t at = internal::FindXtextError(address);
+    if (at != kNone && utf8 && EqualsIgnoreCase(value.substr(0, semicolon), "utf-8")) {
+      const std::size_t unitext = FindUtf8AddrUnitextError(address);
+      at = unitext == kNone ? kNone : std::max(at, unitext);
+    }
+    if (at != kNone) bad = semicolon + 1 + at;
+  }
+  if (value.size() > 500 && (bad == kNone || bad >= 500)) bad = CrossingOctet(value, 500);
+  return bad;
 }
 
-bool IsKnownParamValid(unsigned param, const Param& p, bool utf8) {
+// The value rule of a known parameter that has a value: npos when valid,
+// else the offset in `value` of the first octet that breaks it.
+std::size_t FindKnownValueError(unsigned param, std::string_view value, bool utf8) {
   switch (param) {
     case kSize: {
+      // RFC 1870: size-value = 1*20DIGIT, and it must fit in 64 bits.
       std::uint64_t size;
-      return p.has_value && p.value.size() <= 20 && internal::ParseUint64(p.value, &size);
+      const std::size_t bad = internal::FindUint64Error(value, &size);
+      if (value.size() > 20 && (bad == kNone || bad > 20)) return 20;
+      return bad == 0 && value.empty() ? 0 : bad;
     }
     case kBody:
-      return p.has_value && IsOneOf(p.value, {"7BIT", "8BITMIME", "BINARYMIME"});
+      return FindChoiceError(value, {"7BIT", "8BITMIME", "BINARYMIME"});
     case kSmtpUtf8:
     case kRequireTls:
-      return !p.has_value;
+      return 0;  // no value: the '=' before it fails (the caller's offset)
     case kRet:
-      return p.has_value && IsOneOf(p.value, {"FULL", "HDRS"});
-    case kEnvid:
-      return p.has_value && p.value.size() <= 100 && internal::IsXtext(p.value);
+      return FindChoiceError(value, {"FULL", "HDRS"});
+    case kEnvid: {
+      const std::size_t bad = internal::FindXtextError(value);
+      if (value.size() > 100 && (bad == kNone || bad >= 100)) return 100;
+      return bad;
+    }
     case kAuthParam:
-      return p.has_value && internal::IsXtext(p.value, /*lower_hex=*/true);
+      return internal::FindXtextError(value, /*lower_hex=*/true);
     case kNotify:
-      return p.has_value && IsNotifyValue(p.value);
+      return FindNotifyError(value);
     case kOrcpt:
-      return p.has_value && IsOrcptValue(p.value, utf8);
+      return FindOrcptError(value, utf8);
     default:
-      return true;
+      return kNone;
   }
+}
+
+bool ValueRequired(unsigned param) {
+  return param != 0 && param != kSmtpUtf8 && param != kRequireTls;
 }
 
 // esmtp-param = esmtp-keyword ["=" esmtp-value]
@@ -221,7 +288,7 @@ class CommandParser {
     const std::string_view token = Token();
     if (token.empty()) return Fail(ErrorCode::kSyntax, 0);
     const Verb verb = LookupVerb(token);
-    if (verb == Verb::kUnknown) return Fail(ErrorCode::kUnknownCommand, 0);
+    if (verb == Verb::kUnknown) return Fail(ErrorCode::kUnknownCommand, UnknownVerbOffset(token));
     pos_ = token.size();
     command_.verb = verb;
     switch (verb) {
@@ -256,10 +323,36 @@ class CommandParser {
 
  private:
   static Error Fail(ErrorCode code, std::size_t offset) { return Error{code, offset}; }
+
+  // Where an unknown verb token stops being the beginning of a verb (any
+  // case): "NOOPx" at the 'x', "HEL" at its end, "FOO" at the 'F'.
+  static std::size_t UnknownVerbOffset(std::string_view token) {
+    for (std::size_t i = 0; i < token.size(); ++i) {
+      bool viable = false;
+      for (const VerbEntry& entry : kVerbs) {
+        viable = viable || StartsWithIgnoreCase(entry.name, token.substr(0, i + 1));
+      }
+      if (!viable) return i;
+    }
+    return token.size();
+  }
+
+  // `word` (any case) at pos_: the first octet that differs, or the end of
+  // the line when the line holds only its beginning. kOk past it.
+  Error Expect(std::string_view word, ErrorCode code) {
+    for (std::size_t k = 0; k < word.size(); ++k) {
+      if (pos_ + k >= s_.size() || internal::ToUpper(s_[pos_ + k]) != word[k]) {
+        return Fail(code, pos_ + k);
+      }
+    }
+    pos_ += word.size();
+    return {};
+  }
   bool AtEnd() const { return pos_ >= s_.size(); }
   Error ExpectEnd() const { return AtEnd() ? Error{} : Fail(ErrorCode::kSyntax, pos_); }
 
-  // One SP; more than one is the extra_space deviation in lenient.
+  // One SP; more than one is the extra_space deviation in lenient. A token
+  // must follow: a SP at the end of the line fails at the line end.
   Error Space() {
     if (AtEnd() || s_[pos_] != ' ') return Fail(ErrorCode::kSyntax, pos_);
     ++pos_;
@@ -269,12 +362,14 @@ class CommandParser {
       while (!AtEnd() && s_[pos_] == ' ')
         ++pos_;
     }
+    if (AtEnd() || s_[pos_] == '\t') return Fail(ErrorCode::kSyntax, pos_);
     return {};
   }
 
-  // The token from pos_ up to the next SP or the end.
+  // The token from pos_ up to the next SP or HT (white space, where only a
+  // SP or the line end may stand: an HT there is `syntax`) or the end.
   std::string_view Token() const {
-    const std::size_t end = s_.find(' ', pos_);
+    const std::size_t end = s_.find_first_of(" \t", pos_);
     return s_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
   }
 
@@ -290,8 +385,7 @@ class CommandParser {
   Error ParseHello(bool ehlo) {
     if (Error e = Space(); !e.ok()) return e;
     const std::string_view host = Token();
-    if (host.empty()) return Fail(ErrorCode::kSyntax, pos_);
-    if (!host.empty() && host.front() == '[') {
+    if (host.front() == '[') {
       if (!ehlo) {
         if (!options_.lenient()) return Fail(ErrorCode::kBadDomain, pos_);
         result_->deviations.Add(Deviation::kHeloAddressLiteral);
@@ -317,8 +411,7 @@ class CommandParser {
   Error ParseMailOrRcpt(std::string_view keyword, bool allow_null, bool allow_postmaster,
                         unsigned allowed_params) {
     if (Error e = Space(); !e.ok()) return e;
-    if (!StartsWithIgnoreCase(s_.substr(pos_), keyword)) return Fail(ErrorCode::kSyntax, pos_);
-    pos_ += keyword.size();
+    if (Error e = Expect(keyword, ErrorCode::kSyntax); !e.ok()) return e;
     if (!AtEnd() && s_[pos_] == ' ') {
       if (!options_.lenient()) return Fail(ErrorCode::kSyntax, pos_);
       result_->deviations.Add(Deviation::kSpaceAfterColon);
@@ -343,29 +436,8 @@ class CommandParser {
     while (true) {
       const std::size_t start = pos_;
       const std::string_view token = Token();
-      const Param p = SplitParam(token);
-      if (!internal::IsEsmtpKeyword(p.keyword)) return Fail(ErrorCode::kBadParam, start);
-      const unsigned known = LookupParam(p.keyword);
-      if (p.has_value && !internal::IsEsmtpValue(p.value, options_.utf8)) {
-        return Fail(ErrorCode::kBadParam, start);
-      }
-      if (known != 0) {
-        if ((known & allowed) == 0 || !IsKnownParamValid(known, p, options_.utf8)) {
-          return Fail(ErrorCode::kBadParam, start);
-        }
-        if ((seen & known) != 0) {
-          // Twice on one line: lenient takes a repeat with the same value
-          // (Python's smtplib sends "size=20 ... SIZE=20"), never two values.
-          Param earlier;
-          if (!options_.lenient() ||
-              !ParamList(s_.substr(first, start - first)).Find(p.keyword, &earlier) ||
-              earlier.has_value != p.has_value || !EqualsIgnoreCase(earlier.value, p.value)) {
-            return Fail(ErrorCode::kBadParam, start);
-          }
-          result_->deviations.Add(Deviation::kRepeatedParam);
-        }
-        seen |= known;
-      }
+      const std::size_t bad = FindParamError(token, allowed, first, start, &seen);
+      if (bad != kNone) return Fail(ErrorCode::kBadParam, start + bad);
       pos_ += token.size();
       if (AtEnd()) break;
       if (Error e = Space(); !e.ok()) return e;
@@ -374,16 +446,69 @@ class CommandParser {
     return {};
   }
 
+  // esmtp-param = esmtp-keyword ["=" esmtp-value], with the rules of the
+  // known keywords: npos when `token` (at `start`) is valid, else the offset
+  // in it of the first octet that no valid parameter continues with.
+  std::size_t FindParamError(std::string_view token, unsigned allowed, std::size_t first,
+                             std::size_t start, unsigned* seen) {
+    // esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+    if (token.empty() || !internal::IsLetDig(token[0])) return 0;
+    std::size_t k = 1;
+    while (k < token.size() && internal::Is(token[k], internal::kLdh))
+      ++k;
+    if (k < token.size() && token[k] != '=') return k;
+    const std::string_view keyword = token.substr(0, k);
+    const bool has_value = k < token.size();
+    const std::string_view value = has_value ? token.substr(k + 1) : std::string_view();
+    const unsigned known = LookupParam(keyword);
+    // A known keyword on the wrong command is a valid beginning until it
+    // ends (a longer keyword would be unknown, and fine).
+    if (known != 0 && (known & allowed) == 0) return k;
+    if (known != 0 && (*seen & known) != 0) {
+      // Twice on one line: lenient takes a repeat with the same value
+      // (Python's smtplib sends "size=20 ... SIZE=20"), never two values.
+      Param earlier;
+      if (!options_.lenient() ||
+          !ParamList(s_.substr(first, start - first)).Find(keyword, &earlier)) {
+        return k;
+      }
+      if (!earlier.has_value || !has_value) {
+        if (earlier.has_value != has_value) return k;  // an '=', or the end of the keyword
+        result_->deviations.Add(Deviation::kRepeatedParam);
+        return kNone;
+      }
+      for (std::size_t i = 0; i <= value.size(); ++i) {
+        if (i == value.size()) {
+          if (i != earlier.value.size()) return k + 1 + i;
+        } else if (i >= earlier.value.size() ||
+                   internal::ToUpper(value[i]) != internal::ToUpper(earlier.value[i])) {
+          return k + 1 + i;
+        }
+      }
+      result_->deviations.Add(Deviation::kRepeatedParam);
+      return kNone;
+    }
+    *seen |= known;
+    if (!has_value) return ValueRequired(known) ? k : kNone;
+    if (known != 0 && !ValueRequired(known)) return k;  // SMTPUTF8=, REQUIRETLS=
+    // With utf8, esmtp-value takes UTF-8 too (RFC 6531 section 3.3).
+    std::size_t bad = internal::FindEsmtpValueError(value, options_.utf8);
+    if (known != 0) bad = std::min(bad, FindKnownValueError(known, value, options_.utf8));
+    return bad == kNone ? kNone : k + 1 + bad;
+  }
+
   Error ParseBdat() {
     if (Error e = Space(); !e.ok()) return e;
     const std::string_view size = Token();
-    if (!internal::ParseUint64(size, &command_.bdat_size)) return Fail(ErrorCode::kSyntax, pos_);
+    if (const std::size_t bad = internal::FindUint64Error(size, &command_.bdat_size);
+        bad != kNone) {
+      return Fail(ErrorCode::kSyntax, pos_ + bad);
+    }
     pos_ += size.size();
     if (AtEnd()) return {};
     if (Error e = Space(); !e.ok()) return e;
-    if (!EqualsIgnoreCase(Token(), "LAST")) return Fail(ErrorCode::kSyntax, pos_);
+    if (Error e = Expect("LAST", ErrorCode::kSyntax); !e.ok()) return e;
     command_.bdat_last = true;
-    pos_ += 4;
     return ExpectEnd();
   }
 
@@ -393,30 +518,33 @@ class CommandParser {
     if (Error e = Space(); !e.ok()) return e;
     const std::size_t start = pos_;
     const std::string_view rest = s_.substr(pos_);
-    std::size_t n = (!rest.empty() && rest[0] == '"')
-                        ? internal::MatchQuotedString(rest, options_.utf8)
-                        : internal::MatchAtom(rest, options_.utf8);
-    if (n == 0) {
-      return Shift(internal::CheckString(rest, options_.utf8), pos_);
+    std::size_t n = 0;
+    if (rest[0] == '"') {
+      std::size_t bad;
+      n = internal::MatchQuotedString(rest, options_.utf8, &bad);
+      if (n == 0) return Fail(ErrorCode::kSyntax, pos_ + bad);
+    } else {
+      n = internal::MatchAtom(rest, options_.utf8);
+      if (n == 0) return Fail(ErrorCode::kSyntax, pos_);
     }
     if (smtputf8 && options_.lenient() && n < rest.size() && rest[n] == '@') {
       // VRFY/EXPN with a bare mailbox (Go's net/smtp): not a String, but a
-      // Mailbox up to the next SP. A bad mailbox stays a bad String.
+      // Mailbox up to the next SP.
       const std::size_t space = rest.find(' ', n);
       const std::string_view mailbox = rest.substr(0, space);
       Deviations found;
       const internal::HostRules rules{options_.utf8, true, &found};
-      if (internal::CheckMailbox(mailbox, rules).ok()) {
-        result_->deviations.Add(Deviation::kVrfyMailbox);
-        result_->deviations.Add(found);
-        n = mailbox.size();
+      if (const Error e = internal::CheckMailbox(mailbox, rules); !e.ok()) {
+        return Fail(ErrorCode::kSyntax, pos_ + e.offset);
       }
+      result_->deviations.Add(Deviation::kVrfyMailbox);
+      result_->deviations.Add(found);
+      n = mailbox.size();
     }
     pos_ += n;
     if (!AtEnd() && smtputf8) {
       if (Error e = Space(); !e.ok()) return e;
-      if (!EqualsIgnoreCase(s_.substr(pos_), "SMTPUTF8")) return Fail(ErrorCode::kSyntax, pos_);
-      pos_ = s_.size();
+      if (Error e = Expect("SMTPUTF8", ErrorCode::kSyntax); !e.ok()) return e;
     }
     if (Error e = ExpectEnd(); !e.ok()) return e;
     command_.argument = s_.substr(start);
@@ -427,7 +555,6 @@ class CommandParser {
   Error ParseAuth() {
     if (Error e = Space(); !e.ok()) return e;
     const std::string_view mechanism = Token();
-    if (mechanism.empty()) return Fail(ErrorCode::kSyntax, pos_);
     for (std::size_t i = 0; i < mechanism.size(); ++i) {
       if (i >= 20 || !IsMechanismChar(mechanism[i])) return Fail(ErrorCode::kSyntax, pos_ + i);
     }
@@ -436,9 +563,9 @@ class CommandParser {
     if (AtEnd()) return {};
     if (Error e = Space(); !e.ok()) return e;
     const std::string_view response = Token();
-    if (Error e = CheckSaslResponse(response); !e.ok() || response == "*") {
-      return Fail(ErrorCode::kBadBase64, pos_ + (e.ok() ? 0 : e.offset));
-    }
+    // "*" cancels an exchange; it is no initial response.
+    if (response[0] == '*') return Fail(ErrorCode::kBadBase64, pos_);
+    if (Error e = CheckSaslResponse(response); !e.ok()) return Shift(e, pos_);
     command_.initial_response = response;
     command_.has_initial_response = true;
     pos_ += response.size();
@@ -569,6 +696,8 @@ int SaslResponseCount(const Command& auth) noexcept {
 Error CheckSaslResponse(std::string_view content) noexcept {
   // RFC 4954 section 8: *(CRLF [base64]): an empty line is an empty response.
   if (content.empty() || content == "*" || content == "=") return {};
+  // "*" (cancel) and "=" (empty) stand alone: the octet after them fails.
+  if (content[0] == '*' || content[0] == '=') return Error{ErrorCode::kBadBase64, 1};
   const std::size_t bad = internal::FindBase64Error(content);
   if (bad == std::string_view::npos) return {};
   return Error{ErrorCode::kBadBase64, bad};
@@ -576,16 +705,17 @@ Error CheckSaslResponse(std::string_view content) noexcept {
 
 CommandResult ParseCommandContent(std::string_view content, const Options& options) {
   CommandResult result;
-  // Trailing white space: a deviation in lenient, an error in strict that
-  // is reported only when nothing earlier on the line is wrong.
-  const std::size_t end = internal::StripTrailingSpace(content).size();
-  const bool trailing = end < content.size();
-  if (trailing && options.lenient()) result.deviations.Add(Deviation::kTrailingSpace);
+  // Trailing white space: a deviation in lenient, which reads it as part of
+  // the line end (an error "at the line end" is at its first octet). Strict
+  // reads it as content, and it fails where the grammar breaks: "QUIT " at
+  // the SP, "NOOP " at the line end (a String could follow the SP).
+  std::size_t end = content.size();
+  if (options.lenient()) {
+    end = internal::StripTrailingSpace(content).size();
+    if (end < content.size()) result.deviations.Add(Deviation::kTrailingSpace);
+  }
   CommandParser parser(content.substr(0, end), options, &result);
   result.error = parser.Parse();
-  if (result.error.ok() && trailing && !options.lenient()) {
-    result.error = Error{ErrorCode::kSyntax, end};
-  }
   if (!result.error.ok()) {
     // An error record lists the deviations used before the error (SPEC
     // section 1): the trailing white space lies after any grammar error.

@@ -51,7 +51,11 @@ class EhloChecker {
     // Only white space after the domain, with no greeting after a SP:
     // trailing, and the greeting is absent.
     if (internal::StripTrailingSpace(text).size() == end) {
-      if (!options_.lenient()) return Error{ErrorCode::kSyntax, offset + end};
+      if (!options_.lenient()) {
+        // A SP could still begin a greeting: the line end fails. An HT
+        // cannot follow the domain.
+        return Error{ErrorCode::kSyntax, offset + (text[end] == ' ' ? text.size() : end)};
+      }
       result_->deviations.Add(Deviation::kTrailingSpace);
       return {};
     }
@@ -63,9 +67,11 @@ class EhloChecker {
 
   // ehlo-line = ehlo-keyword *( SP ehlo-param )
   Error CheckKeywordLine(std::string_view text, std::uint64_t offset) {
+    // Lenient reads trailing white space as part of the line end; strict
+    // reads it as content, where the grammar breaks on it ("X " at the line
+    // end, since a parameter could follow the SP).
     const std::string_view stripped = internal::StripTrailingSpace(text);
-    if (stripped.size() < text.size()) {
-      if (!options_.lenient()) return Bad(offset + stripped.size());
+    if (options_.lenient() && stripped.size() < text.size()) {
       result_->deviations.Add(Deviation::kTrailingSpace);
       text = stripped;
     }

@@ -39,55 +39,125 @@ Error Fail(ErrorCode code, std::size_t offset) {
   return Error{code, offset};
 }
 
-// Standardized-tag = Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig: only the
-// last octet must be a letter or digit.
-bool IsLdhStr(std::string_view s) {
-  if (s.empty() || !IsLetDig(s.back())) return false;
-  for (unsigned char c : s) {
-    if (!IsLetDig(c) && c != '-') return false;
-  }
-  return true;
+constexpr std::size_t kNone = std::string_view::npos;
+
+// Octets of the character at s[i] that belongs to a Domain or an atom: one
+// for an ASCII octet, the sequence length for well-formed UTF-8 when
+// `utf8`, 0 for anything else.
+std::size_t Utf8Char(std::string_view s, std::size_t i, bool utf8) {
+  if (static_cast<unsigned char>(s[i]) < 0x80) return 1;
+  return utf8 ? Utf8SequenceLength(s, i) : 0;
 }
 
-bool IsSnum(std::string_view s) {
-  if (s.empty() || s.size() > 3) return false;
-  unsigned value = 0;
-  for (unsigned char c : s) {
-    if (!Is(c, kDigit)) return false;
-    value = value * 10 + (c - '0');
-  }
-  return value <= 255;
-}
-
-bool IsIpv6Hex(std::string_view s) {
-  if (s.empty() || s.size() > 4) return false;
-  for (unsigned char c : s) {
-    if (!Is(c, kHexDigit)) return false;
-  }
-  return true;
-}
-
-// Splits `s` on ':' into hex groups; the last may be an IPv4 literal when
-// `allow_v4`. Returns the number of 16-bit groups, or -1 on a malformed group.
-int CountGroups(std::string_view s, bool allow_v4, bool* has_v4) {
-  *has_v4 = false;
-  if (s.empty()) return 0;
-  int groups = 0;
-  while (true) {
-    const std::size_t colon = s.find(':');
-    const std::string_view group = s.substr(0, colon);
-    if (colon == std::string_view::npos) {
-      if (allow_v4 && group.find('.') != std::string_view::npos) {
-        if (!IsIpv4(group)) return -1;
-        *has_v4 = true;
-        return groups + 2;
-      }
-      return IsIpv6Hex(group) ? groups + 1 : -1;
+// IPv4-address-literal = Snum 3("." Snum), Snum = 1*3DIGIT (0-255), from
+// s[pos]. On success returns kNone and sets *end past the last digit (the
+// scan takes every digit it meets); otherwise returns the offset of the first
+// octet that no IPv4 address can continue with (s.size() when it ends).
+std::size_t ScanIpv4(std::string_view s, std::size_t pos, std::size_t* end) {
+  std::size_t i = pos;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= s.size() || s[i] != '.') return i;
+      ++i;
     }
-    if (!IsIpv6Hex(group)) return -1;
-    ++groups;
-    s.remove_prefix(colon + 1);
+    unsigned value = 0;
+    std::size_t digits = 0;
+    while (i < s.size() && Is(s[i], kDigit)) {
+      value = value * 10 + static_cast<unsigned>(s[i] - '0');
+      if (++digits > 3 || value > 255) return i;  // a 4th digit, or past 255
+      ++i;
+    }
+    if (digits == 0) return i;
   }
+  *end = i;
+  return kNone;
+}
+
+// IPv6-addr (RFC 5321 section 4.1.3: IPv6-full, IPv6-comp, IPv6v4-full,
+// IPv6v4-comp) from s[pos], octet by octet. Stops at the first octet that is
+// no hex digit, ':' or '.'; returns kNone with *end there when what was read
+// is a whole address, else the offset of the first octet that no IPv6
+// address can continue with.
+std::size_t ScanIpv6(std::string_view s, std::size_t pos, std::size_t* end) {
+  int groups = 0;           // complete hex groups (both sides of "::")
+  bool compressed = false;  // "::" seen
+  int colons = 0;           // colons just read (after the last group)
+  int length = 0;           // hex digits of the current group
+  bool decimal = true;      // the current group could be an Snum
+  unsigned value = 0;       // its decimal value (when decimal)
+  std::size_t i = pos;
+  for (; i < s.size(); ++i) {
+    const unsigned char c = s[i];
+    if (Is(c, kHexDigit)) {
+      if (length == 0) {
+        if (colons == 1 && groups == 0 && !compressed) return i;  // ":1"
+        // A new group: at most 8, at most 6 beside "::".
+        if (groups + 1 > (compressed ? 6 : 8)) return i;
+      }
+      if (++length > 4) return i;
+      decimal = decimal && Is(c, kDigit);
+      if (decimal) value = value * 10 + (c - '0');
+      colons = 0;
+    } else if (c == ':') {
+      if (length > 0) {
+        ++groups;
+        length = 0;
+        decimal = true;
+        value = 0;
+        colons = 1;
+        // Another group must follow, or a "::" (at most 6 groups beside it).
+        if (groups >= (compressed ? 6 : 8)) return i;
+      } else if (colons == 1) {
+        if (compressed || groups > 6) return i;  // a second "::", or 7 groups before it
+        compressed = true;
+        colons = 2;
+      } else if (colons == 2) {
+        return i;  // ":::"
+      } else {
+        colons = 1;  // a leading ':', the start of "::"
+      }
+    } else if (c == '.') {
+      // The current group is the IPv4 address's first Snum: 6 groups before
+      // it (IPv6v4-full) or at most 4 beside "::" (IPv6v4-comp).
+      if (length == 0 || !decimal || length > 3 || value > 255) return i;
+      if (compressed ? groups > 4 : groups != 6) return i;
+      std::size_t first_end = 0;
+      std::size_t v4 = i - static_cast<std::size_t>(length);
+      const std::size_t bad = ScanIpv4(s, v4, &first_end);
+      if (bad != kNone) return bad;
+      *end = first_end;
+      return kNone;
+    } else {
+      break;
+    }
+  }
+  if (length > 0) {
+    ++groups;
+  } else if (colons == 1) {
+    return i;  // a single ':' at the end
+  }
+  if (!compressed && groups != 8) return i;
+  *end = i;
+  return kNone;
+}
+
+// The General-address-literal `Standardized-tag ":" 1*dcontent` from s[pos]
+// up to its ']' (exclusive). On success returns kNone and sets *end at the
+// ']' (or wherever dcontent stops). The tag IPv6 is reserved for IPv6.
+std::size_t ScanGeneralLiteral(std::string_view s, std::size_t pos, std::size_t* end) {
+  std::size_t i = pos;
+  // Standardized-tag = Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig
+  while (i < s.size() && Is(s[i], kLdh))
+    ++i;
+  if (i >= s.size()) return i;
+  if (s[i] != ':') return i;
+  if (i == pos || s[i - 1] == '-' || EqualsIgnoreCase(s.substr(pos, i - pos), "IPv6")) return i;
+  const std::size_t content = ++i;
+  while (i < s.size() && Is(s[i], kDcontent))
+    ++i;
+  if (i == content) return i;
+  *end = i;
+  return kNone;
 }
 
 }  // namespace
@@ -121,56 +191,46 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t pos) noexcept {
 }
 
 bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept {
-  if (digits.empty()) return false;
+  return FindUint64Error(digits, value) == kNone;
+}
+
+std::size_t FindUint64Error(std::string_view digits, std::uint64_t* value) noexcept {
   std::uint64_t v = 0;
-  for (unsigned char c : digits) {
-    if (!Is(c, kDigit)) return false;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    const unsigned char c = digits[i];
+    if (!Is(c, kDigit)) return i;
     const std::uint64_t d = c - '0';
-    if (v > (UINT64_MAX - d) / 10) return false;
+    if (v > (UINT64_MAX - d) / 10) return i;  // the digit that overflows
     v = v * 10 + d;
   }
+  if (digits.empty()) return 0;
   *value = v;
-  return true;
+  return kNone;
 }
 
 Error CheckDomain(std::string_view s, const HostRules& rules) noexcept {
-  const bool utf8 = rules.utf8;
-  if (s.empty()) return Fail(ErrorCode::kBadDomain, 0);
+  // Octet by octet: the first octet that no Domain can continue with fails;
+  // a Domain that is only unfinished (empty, a trailing dot or hyphen) fails
+  // where it ends, at s.size().
   const std::size_t n = s.size();
   std::size_t label_start = 0;
   std::size_t i = 0;
   while (i < n) {
-    // A run of letters, digits and hyphens: inside it only three things can
-    // be wrong, each at a known octet; the earliest is reported.
-    const std::size_t run_start = i;
-    while (i < n && Is(s[i], kLdh))
-      ++i;
-    if (i > run_start) {
-      std::size_t bad = std::string_view::npos;
-      if (run_start == label_start && s[run_start] == '-') bad = run_start;  // leading hyphen
-      if (i > label_start + 63) bad = std::min(bad, label_start + 63);       // label > 63
-      if (i > 255) bad = std::min(bad, std::size_t{255});                    // domain > 255
-      if (bad != std::string_view::npos) return Fail(ErrorCode::kBadDomain, bad);
-    }
-    if (i == n) break;
-    if (i >= 255) return Fail(ErrorCode::kBadDomain, 255);
     const unsigned char c = s[i];
     if (c == '.') {
-      if (i == label_start) return Fail(ErrorCode::kBadDomain, i);
-      if (s[i - 1] == '-') return Fail(ErrorCode::kBadDomain, i - 1);
+      // An empty label, a label ending in '-', or a 256th octet.
+      if (i == label_start || s[i - 1] == '-' || i >= 255) return Fail(ErrorCode::kBadDomain, i);
       label_start = ++i;
-    } else if (c >= 0x80 && utf8) {
-      const std::size_t length = Utf8SequenceLength(s, i);
-      if (length == 0) return Fail(ErrorCode::kBadDomain, i);
-      if (i + length - label_start > 63) return Fail(ErrorCode::kBadDomain, label_start + 63);
-      if (i + length > 255) return Fail(ErrorCode::kBadDomain, 255);
-      i += length;
-    } else {
-      return Fail(ErrorCode::kBadDomain, i);
+      continue;
     }
+    const std::size_t length = Is(c, kLdh) ? 1 : (c >= 0x80 ? Utf8Char(s, i, rules.utf8) : 0);
+    if (length == 0) return Fail(ErrorCode::kBadDomain, i);
+    if (c == '-' && i == label_start) return Fail(ErrorCode::kBadDomain, i);
+    // A label of 64 octets, a domain of 256: the character that crosses.
+    if (i + length - label_start > 63 || i + length > 255) return Fail(ErrorCode::kBadDomain, i);
+    i += length;
   }
-  if (label_start == n) return Fail(ErrorCode::kBadDomain, n - 1);
-  if (s.back() == '-') return Fail(ErrorCode::kBadDomain, n - 1);
+  if (n == 0 || label_start == n || s[n - 1] == '-') return Fail(ErrorCode::kBadDomain, n);
   // RFC 1123 section 2.1: a top-level label is alphabetic, so a name whose
   // last label is all digits is an address, which belongs in brackets. The
   // domain is a valid prefix until it ends: the error is where it ends.
@@ -184,67 +244,54 @@ Error CheckDomain(std::string_view s, const HostRules& rules) noexcept {
   return {};
 }
 
-bool IsIpv4(std::string_view s) noexcept {
-  for (int part = 0; part < 4; ++part) {
-    const std::size_t dot = s.find('.');
-    if ((part < 3) == (dot == std::string_view::npos)) return false;
-    if (!IsSnum(s.substr(0, dot))) return false;
-    if (part < 3) s.remove_prefix(dot + 1);
-  }
-  return true;
-}
-
-bool IsIpv6(std::string_view s) noexcept {
-  const std::size_t gap = s.find("::");
-  bool has_v4 = false;
-  if (gap == std::string_view::npos) {
-    // IPv6-full (8 groups) or IPv6v4-full (6 groups + IPv4 = 8).
-    return CountGroups(s, /*allow_v4=*/true, &has_v4) == 8;
-  }
-  const std::string_view left = s.substr(0, gap);
-  const std::string_view right = s.substr(gap + 2);
-  if (right.find("::") != std::string_view::npos) return false;
-  bool left_v4 = false;
-  const int left_groups = CountGroups(left, /*allow_v4=*/false, &left_v4);
-  const int right_groups = CountGroups(right, /*allow_v4=*/true, &has_v4);
-  if (left_groups < 0 || right_groups < 0) return false;
-  // IPv6-comp: at most 6 groups beside "::"; IPv6v4-comp: at most 4 beside
-  // "::" and the IPv4 address (which counts as 2 here).
-  return left_groups + right_groups <= 6;
-}
-
 Error CheckAddressLiteral(std::string_view literal, const HostRules& rules, HostType* type,
                           std::string_view* host) noexcept {
-  if (literal.size() < 2 || literal.front() != '[') return Fail(ErrorCode::kBadAddressLiteral, 0);
-  if (literal.back() != ']') return Fail(ErrorCode::kBadAddressLiteral, literal.size());
-  const std::string_view inner = literal.substr(1, literal.size() - 2);
-  const std::size_t colon = inner.find(':');
-  if (colon == std::string_view::npos) {
-    if (!IsIpv4(inner)) return Fail(ErrorCode::kBadAddressLiteral, 1);
+  if (literal.empty() || literal.front() != '[') return Fail(ErrorCode::kBadAddressLiteral, 0);
+  // The alternatives are read side by side; the literal fails at the
+  // furthest octet any of them reaches. Each must end in "]" at the end.
+  const std::size_t n = literal.size();
+  std::size_t furthest = 0;
+  const auto closed = [&](std::size_t bad, std::size_t end) {
+    if (bad == kNone) {
+      if (end >= n || literal[end] != ']') {
+        bad = end;
+      } else if (end + 1 < n) {
+        bad = end + 1;
+      }
+    }
+    if (bad == kNone) return true;
+    furthest = std::max(furthest, bad);
+    return false;
+  };
+  std::size_t end = 0;
+  std::size_t bad = ScanIpv4(literal, 1, &end);
+  if (closed(bad, end)) {
     *type = HostType::kIpv4;
-    *host = inner;
+    *host = literal.substr(1, n - 2);
     return {};
   }
-  const std::string_view tag = inner.substr(0, colon);
-  const std::string_view content = inner.substr(colon + 1);
-  if (EqualsIgnoreCase(tag, "IPv6")) {
-    if (!IsIpv6(content)) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1);
+  // "IPv6:" IPv6-addr
+  bad = kNone;
+  constexpr std::string_view kTag = "IPv6:";
+  for (std::size_t k = 0; k < kTag.size() && bad == kNone; ++k) {
+    if (1 + k >= n || ToUpper(literal[1 + k]) != ToUpper(kTag[k])) bad = 1 + k;
+  }
+  if (bad == kNone) bad = ScanIpv6(literal, 1 + kTag.size(), &end);
+  if (closed(bad, end)) {
     *type = HostType::kIpv6;
-    *host = content;
+    *host = literal.substr(1 + kTag.size(), n - 2 - kTag.size());
     return {};
   }
   // RFC 5321 section 4.1.3: a Standardized-tag MUST be registered with IANA,
   // and no tag but IPv6 is. Lenient reads the General-address-literal.
-  if (!rules.lenient) return Fail(ErrorCode::kBadAddressLiteral, 1);
-  if (!IsLdhStr(tag)) return Fail(ErrorCode::kBadAddressLiteral, 1);
-  if (content.empty()) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1);
-  for (std::size_t i = 0; i < content.size(); ++i) {
-    if (!Is(content[i], kDcontent)) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1 + i);
+  if (rules.lenient) bad = ScanGeneralLiteral(literal, 1, &end);
+  if (rules.lenient && closed(bad, end)) {
+    rules.deviations->Add(Deviation::kUnregisteredLiteralTag);
+    *type = HostType::kGeneral;
+    *host = literal.substr(1, n - 2);
+    return {};
   }
-  rules.deviations->Add(Deviation::kUnregisteredLiteralTag);
-  *type = HostType::kGeneral;
-  *host = inner;
-  return {};
+  return Fail(ErrorCode::kBadAddressLiteral, furthest);
 }
 
 Error CheckHost(std::string_view host, const HostRules& rules, HostType* type,
@@ -275,10 +322,7 @@ std::size_t MatchAtom(std::string_view s, bool utf8) noexcept {
   return i;
 }
 
-// Scans a Quoted-string at the start of `s`. Returns its length, or 0 and
-// the offset of the first octet that breaks it in *bad (s.size() when the
-// closing quote is missing).
-static std::size_t ScanQuotedString(std::string_view s, bool utf8, std::size_t* bad) {
+std::size_t MatchQuotedString(std::string_view s, bool utf8, std::size_t* bad) noexcept {
   *bad = 0;
   if (s.empty() || s[0] != '"') return 0;
   std::size_t i = 1;
@@ -286,6 +330,7 @@ static std::size_t ScanQuotedString(std::string_view s, bool utf8, std::size_t* 
     const unsigned char c = s[i];
     if (c == '"') return i + 1;
     if (c == '\\') {
+      // quoted-pairSMTP = %d92 %d32-126
       if (i + 1 >= s.size()) break;
       const unsigned char q = s[i + 1];
       if (q < 32 || q > 126) {
@@ -306,51 +351,55 @@ static std::size_t ScanQuotedString(std::string_view s, bool utf8, std::size_t* 
   return 0;
 }
 
-std::size_t MatchQuotedString(std::string_view s, bool utf8) noexcept {
-  std::size_t bad;
-  return ScanQuotedString(s, utf8, &bad);
-}
-
-Error CheckString(std::string_view s, bool utf8) noexcept {
-  if (s.empty()) return Fail(ErrorCode::kSyntax, 0);
-  std::size_t bad = 0;
-  const std::size_t n = s[0] == '"' ? ScanQuotedString(s, utf8, &bad) : MatchAtom(s, utf8);
-  if (n == 0 && s[0] == '"') return Fail(ErrorCode::kSyntax, bad);
-  if (n != s.size()) return Fail(ErrorCode::kSyntax, n);
-  return {};
-}
-
 Error CheckMailbox(std::string_view mailbox, const HostRules& rules) noexcept {
   const bool utf8 = rules.utf8;
-  std::size_t local_length;
-  if (!mailbox.empty() && mailbox[0] == '"') {
+  const std::size_t n = mailbox.size();
+  // Local-part = Dot-string / Quoted-string, at most 64 octets: the
+  // character that would make it 65 fails.
+  constexpr std::size_t kMaxLocalPart = 64;
+  std::size_t i = 0;
+  if (n > 0 && mailbox[0] == '"') {
     std::size_t bad;
-    local_length = ScanQuotedString(mailbox, utf8, &bad);
-    if (local_length == 0) return Fail(ErrorCode::kBadPath, bad);
+    const std::size_t length = MatchQuotedString(mailbox, utf8, &bad);
+    const std::size_t scanned = length == 0 ? bad : length;
+    if (scanned > kMaxLocalPart) {
+      // The octet at 64 is inside the quoted string: it fails, or the
+      // first octet of the UTF-8 character it belongs to.
+      std::size_t k = kMaxLocalPart;
+      while ((static_cast<unsigned char>(mailbox[k]) & 0xC0) == 0x80)
+        --k;
+      return Fail(ErrorCode::kBadPath, k);
+    }
+    if (length == 0) return Fail(ErrorCode::kBadPath, bad);
+    i = length;
   } else {
     // Dot-string = Atom *("." Atom)
-    std::size_t i = 0;
-    while (true) {
-      const std::size_t n = MatchAtom(mailbox.substr(i), utf8);
-      if (n == 0) return Fail(ErrorCode::kBadPath, i);
-      i += n;
-      if (i < mailbox.size() && mailbox[i] == '.') {
-        ++i;
-        continue;
+    bool need_atom = true;
+    while (i < n) {
+      const unsigned char c = mailbox[i];
+      std::size_t step = 0;
+      if (c == '.') {
+        if (need_atom) return Fail(ErrorCode::kBadPath, i);
+        need_atom = true;
+        step = 1;
+      } else if (Is(c, kAtext)) {
+        step = 1;
+      } else if (c >= 0x80) {
+        step = Utf8Char(mailbox, i, utf8);
       }
-      break;
+      if (step == 0) break;
+      if (c != '.') need_atom = false;
+      if (i + step > kMaxLocalPart) return Fail(ErrorCode::kBadPath, i);
+      i += step;
     }
-    local_length = i;
+    if (need_atom) return Fail(ErrorCode::kBadPath, i);
   }
-  if (local_length > 64) return Fail(ErrorCode::kBadPath, 64);
-  if (local_length >= mailbox.size() || mailbox[local_length] != '@') {
-    return Fail(ErrorCode::kBadPath, local_length);
-  }
-  const std::string_view host = mailbox.substr(local_length + 1);
+  if (i >= n || mailbox[i] != '@') return Fail(ErrorCode::kBadPath, i);
+  const std::string_view host = mailbox.substr(i + 1);
   HostType type;
   std::string_view value;
   Error e = CheckHost(host, rules, &type, &value);
-  if (!e.ok()) e.offset += local_length + 1;
+  if (!e.ok()) e.offset += i + 1;
   return e;
 }
 
@@ -373,12 +422,12 @@ Error MatchPathBody(std::string_view inner, const HostRules& rules, bool allow_n
       std::size_t end = i + 1;
       while (end < inner.size() && inner[end] != ',' && inner[end] != ':')
         ++end;
-      if (end >= inner.size()) return Fail(ErrorCode::kBadPath, end);
       Error e = CheckDomain(inner.substr(i + 1, end - i - 1), rules);
       if (!e.ok()) {
         e.offset += i + 1;
         return e;
       }
+      if (end >= inner.size()) return Fail(ErrorCode::kBadPath, end);
       i = end + 1;
       if (inner[end] == ':') break;
       if (i >= inner.size() || inner[i] != '@') return Fail(ErrorCode::kBadPath, i);
@@ -397,14 +446,20 @@ Error MatchPathBody(std::string_view inner, const HostRules& rules, bool allow_n
 Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null, bool allow_postmaster,
                 std::size_t* length, std::string_view* mailbox) noexcept {
   if (s.empty() || s[0] != '<') return Fail(ErrorCode::kBadPath, 0);
-  // Find the closing '>' outside a quoted local part; a SP ends the search.
-  // Without a quote before it (the common case) memchr finds it.
-  std::size_t close = std::string_view::npos;
+  // Find the closing '>' outside a quoted local part; a SP outside one ends
+  // the path. Without a quote before it (the common case) memchr finds it.
+  std::size_t close = kNone;
+  std::size_t stop = s.size();  // where an unterminated path ends
   const std::size_t gt = s.find('>', 1);
-  const std::size_t head = gt == std::string_view::npos ? s.size() : gt;
+  const std::size_t head = gt == kNone ? s.size() : gt;
   const std::string_view before = s.substr(0, head);
-  if (before.find('"') == std::string_view::npos) {
-    if (gt != std::string_view::npos && before.find(' ') == std::string_view::npos) close = gt;
+  if (before.find('"') == kNone) {
+    const std::size_t sp = before.find(' ');
+    if (sp != kNone) {
+      stop = sp;
+    } else if (gt != kNone) {
+      close = gt;
+    }
   } else {
     bool quoted = false;
     for (std::size_t i = 1; i < s.size(); ++i) {
@@ -421,40 +476,33 @@ Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null, boo
         close = i;
         break;
       } else if (c == ' ') {
+        stop = i;
         break;
       }
     }
   }
-  if (close == std::string_view::npos) {
-    // No '>': the path is malformed. Point at the first octet that cannot
-    // belong to it, or else at where the '>' should have been.
-    std::size_t end = 1;
-    while (end < s.size() && s[end] != ' ')
-      ++end;
-    std::string_view unused;
-    Deviations ignored;  // the path fails either way
-    const HostRules probe{rules.utf8, rules.lenient, &ignored};
-    const Error inner =
-        MatchPathBody(s.substr(1, end - 1), probe, allow_null, allow_postmaster, &unused);
-    return Fail(ErrorCode::kBadPath, inner.ok() ? end : 1 + inner.offset);
-  }
-  *length = close + 1;
-  if (*length > 256) return Fail(ErrorCode::kBadPath, 256);
-  Error e = MatchPathBody(s.substr(1, close - 1), rules, allow_null, allow_postmaster, mailbox);
+  // Path ≤ 256 octets: the 257th fails, unless the grammar failed before it.
+  constexpr std::size_t kMaxPath = 256;
+  const std::size_t end = close != kNone ? close : stop;
+  std::string_view body_mailbox;
+  Deviations found;  // kept only when the path is valid
+  const HostRules probe{rules.utf8, rules.lenient, &found};
+  Error e = MatchPathBody(s.substr(1, end - 1), probe, allow_null, allow_postmaster, &body_mailbox);
   if (!e.ok()) e.offset += 1;
+  if (close == kNone && (e.ok() || e.offset >= end)) e = Fail(ErrorCode::kBadPath, end);
+  const std::size_t path_end = close != kNone ? close + 1 : end + 1;
+  if (path_end > kMaxPath && (e.ok() || e.offset >= kMaxPath)) {
+    e = Fail(ErrorCode::kBadPath, kMaxPath);
+  }
+  if (e.ok()) {
+    *length = close + 1;
+    *mailbox = body_mailbox;
+    if (rules.lenient) rules.deviations->Add(found);
+  }
   return e;
 }
 
-bool IsEsmtpKeyword(std::string_view s) noexcept {
-  if (s.empty() || !IsLetDig(s[0])) return false;
-  for (unsigned char c : s) {
-    if (!IsLetDig(c) && c != '-') return false;
-  }
-  return true;
-}
-
-bool IsEsmtpValue(std::string_view s, bool utf8) noexcept {
-  if (s.empty()) return false;
+std::size_t FindEsmtpValueError(std::string_view s, bool utf8) noexcept {
   for (std::size_t i = 0; i < s.size();) {
     const unsigned char c = s[i];
     if (Is(c, kEsmtpValue)) {
@@ -462,43 +510,59 @@ bool IsEsmtpValue(std::string_view s, bool utf8) noexcept {
     } else if (c >= 0x80 && utf8 && Utf8SequenceLength(s, i) != 0) {
       i += Utf8SequenceLength(s, i);
     } else {
-      return false;
+      return i;
     }
   }
-  return true;
+  return s.empty() ? 0 : kNone;
 }
 
-bool IsXtext(std::string_view s, bool lower_hex) noexcept {
+std::size_t FindXtextError(std::string_view s, bool lower_hex) noexcept {
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = s[i];
     if (c == '+') {
-      if (i + 2 >= s.size()) return false;
-      for (int k = 1; k <= 2; ++k) {
+      // hexchar = "+" 2(DIGIT / "A"-"F")
+      for (std::size_t k = 1; k <= 2; ++k) {
+        if (i + k >= s.size()) return s.size();
         const unsigned char h = s[i + k];
         if (!((h >= '0' && h <= '9') || (h >= 'A' && h <= 'F') ||
               (lower_hex && h >= 'a' && h <= 'f'))) {
-          return false;
+          return i + k;
         }
       }
       i += 2;
     } else if (!Is(c, kXchar)) {
-      return false;
+      return i;
     }
   }
-  return true;
+  return kNone;
+}
+
+bool IsXtext(std::string_view s, bool lower_hex) noexcept {
+  return FindXtextError(s, lower_hex) == kNone;
 }
 
 std::size_t FindBase64Error(std::string_view s) noexcept {
-  if (s.empty()) return 0;
-  std::size_t i = 0;
-  while (i < s.size() && Is(s[i], kBase64))
-    ++i;
-  const std::size_t data = i;
-  while (i < s.size() && s[i] == '=' && i - data < 2)
-    ++i;
-  if (i < s.size()) return i;
-  if (s.size() % 4 != 0) return s.size();
-  return std::string_view::npos;
+  // base64 = *(4base64-char) [base64-terminal], padding only in the last
+  // quantum: "xx==" or "xxx=". Octet by octet, then the length at the end.
+  std::size_t pad = 0;       // '=' read
+  std::size_t pad_from = 0;  // the quantum position of the first
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = s[i];
+    const std::size_t q = i % 4;
+    if (pad > 0) {
+      // Only the second '=' of "xx==" may follow a '='.
+      if (c != '=' || pad_from != 2 || q != 3) return i;
+      ++pad;
+    } else if (c == '=') {
+      if (q < 2) return i;
+      pad = 1;
+      pad_from = q;
+    } else if (!Is(c, kBase64)) {
+      return i;
+    }
+  }
+  if (s.empty() || s.size() % 4 != 0) return s.size();
+  return kNone;
 }
 
 }  // namespace smtp::internal

@@ -1,6 +1,9 @@
 // Internal: the RFC 5321 / RFC 5234 token rules shared by the command,
 // reply and EHLO grammars. Each checker takes one token and returns kOk or
-// the error with its offset relative to the token's start.
+// the error with its offset relative to the token's start: the first octet
+// at which the token stops being the beginning of any valid token (SPEC
+// section 4), s.size() when the token is only unfinished (the error is then
+// at whatever follows it: a SP, a '>', the line end).
 #ifndef SMTP_SRC_LEXER_H_
 #define SMTP_SRC_LEXER_H_
 
@@ -72,6 +75,9 @@ extern const CharTable kCharTable;
 
 // Decimal digits to a uint64; false on empty, non-digit or overflow.
 [[nodiscard]] bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept;
+// The same, returning npos when valid, else the offset of the first
+// non-digit or of the digit that overflows (0 when empty).
+[[nodiscard]] std::size_t FindUint64Error(std::string_view digits, std::uint64_t* value) noexcept;
 
 // What a Domain or an address literal may be: strict is the ABNF plus
 // RFC 1123 section 2.1 (the last label is not all digits) and RFC 5321
@@ -86,29 +92,32 @@ struct HostRules {
 
 // Domain = sub-domain *("." sub-domain), labels 1-63 octets, whole <= 255,
 // last label not all digits (strict: kBadDomain at domain.size(), where the
-// domain ends). U-labels (UTF-8) are allowed when `utf8`. Errors: kBadDomain.
+// domain ends). U-labels (UTF-8) are allowed when `utf8`. A label fails at
+// the character that makes it 64 octets, the domain at the one that makes it
+// 256. Errors: kBadDomain.
 [[nodiscard]] Error CheckDomain(std::string_view domain, const HostRules& rules) noexcept;
 
 // "[" ... "]" address literal. On success sets *type and *host (the address
 // without brackets and without "IPv6:"). Errors: kBadAddressLiteral (an
-// unregistered tag in strict: at the tag, offset 1).
+// unregistered tag in strict: at the tag, offset 1). The IPv4, IPv6 and
+// (lenient) general forms are read side by side: the error is at the
+// furthest octet any of them reaches (`[1.2.3]` at the `]`).
 [[nodiscard]] Error CheckAddressLiteral(std::string_view literal, const HostRules& rules,
                                         HostType* type, std::string_view* host) noexcept;
-[[nodiscard]] bool IsIpv4(std::string_view s) noexcept;
-[[nodiscard]] bool IsIpv6(std::string_view s) noexcept;
 
 // Domain or address literal (by its first octet).
 [[nodiscard]] Error CheckHost(std::string_view host, const HostRules& rules, HostType* type,
                               std::string_view* value) noexcept;
 
 // Atom = 1*atext; Quoted-string = DQUOTE *QcontentSMTP DQUOTE. Return the
-// length of the token at the start of `s`, 0 if none.
+// length of the token at the start of `s`, 0 if none; a Quoted-string that
+// breaks sets *bad to the offending octet (s.size() when unterminated).
 [[nodiscard]] std::size_t MatchAtom(std::string_view s, bool utf8) noexcept;
-[[nodiscard]] std::size_t MatchQuotedString(std::string_view s, bool utf8) noexcept;
-// String = Atom / Quoted-string, the whole of `s`. Errors: kSyntax.
-[[nodiscard]] Error CheckString(std::string_view s, bool utf8) noexcept;
+[[nodiscard]] std::size_t MatchQuotedString(std::string_view s, bool utf8,
+                                            std::size_t* bad) noexcept;
 
-// Mailbox = Local-part "@" ( Domain / address-literal ), local part <= 64.
+// Mailbox = Local-part "@" ( Domain / address-literal ), local part <= 64
+// (the character that makes it 65 fails).
 // Errors: kBadPath (local part, structure), kBadDomain, kBadAddressLiteral.
 [[nodiscard]] Error CheckMailbox(std::string_view mailbox, const HostRules& rules) noexcept;
 
@@ -116,7 +125,9 @@ struct HostRules {
 // after the '>'). On success *length is the path's length including the
 // brackets and *mailbox the mailbox. `allow_null` accepts "<>",
 // `allow_postmaster` accepts "<Postmaster>" (any case). Errors: kBadPath and
-// those of CheckMailbox / CheckDomain.
+// those of CheckMailbox / CheckDomain. A path without its '>' ends at the
+// first SP outside a quoted string, and fails there (or earlier); a path
+// over 256 octets fails at its 257th octet, unless it failed before.
 [[nodiscard]] Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null,
                               bool allow_postmaster, std::size_t* length,
                               std::string_view* mailbox) noexcept;
@@ -126,15 +137,20 @@ struct HostRules {
 [[nodiscard]] Error MatchPathBody(std::string_view inner, const HostRules& rules, bool allow_null,
                                   bool allow_postmaster, std::string_view* mailbox) noexcept;
 
-// esmtp-keyword and esmtp-value.
-[[nodiscard]] bool IsEsmtpKeyword(std::string_view s) noexcept;
-// With `utf8`, esmtp-value =/ UTF8-non-ascii (RFC 6531 section 3.3).
-[[nodiscard]] bool IsEsmtpValue(std::string_view s, bool utf8 = false) noexcept;
+// esmtp-value = 1*(%d33-60 / %d62-126), with `utf8` also UTF8-non-ascii
+// (RFC 6531 section 3.3): npos when valid, else the first bad octet (0 when
+// empty).
+[[nodiscard]] std::size_t FindEsmtpValueError(std::string_view s, bool utf8 = false) noexcept;
 // RFC 3461 xtext, *( xchar / "+" 2(DIGIT / "A"-"F") ): may be empty (ORCPT=rfc822;). RFC 4954's
-// AUTH= parameter takes the hex digits in either case (`lower_hex`).
+// AUTH= parameter takes the hex digits in either case (`lower_hex`). npos
+// when valid, else the first octet that breaks it (s.size() for a "+" cut
+// short).
+[[nodiscard]] std::size_t FindXtextError(std::string_view s, bool lower_hex = false) noexcept;
 [[nodiscard]] bool IsXtext(std::string_view s, bool lower_hex = false) noexcept;
 // RFC 4648 base64 with padding, non-empty; returns the offset of the first
-// bad octet or s.size() when the length is wrong; npos when valid.
+// octet that no base64 text continues with (a '=' before the quantum's
+// third octet, anything after the padding), s.size() when only the length
+// is wrong; npos when valid.
 [[nodiscard]] std::size_t FindBase64Error(std::string_view s) noexcept;
 
 }  // namespace smtp::internal

@@ -117,15 +117,27 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
   if (lines_ >= options_->max_reply_lines) {
     return Fail(Error{ErrorCode::kTooManyLines, line_offset});
   }
+  if (lines_ > 0) {
+    // The code octet by octet: the first that differs from the reply's code
+    // is a mismatch (reported at the line start, before anything later on
+    // the line) when it is a valid Reply-code digit there, else the line's
+    // own bad_reply_code below.
+    const char expected[3] = {static_cast<char>('0' + code_ / 100),
+                              static_cast<char>('0' + code_ / 10 % 10),
+                              static_cast<char>('0' + code_ % 10)};
+    for (std::size_t i = 0; i < 3 && i < content.size(); ++i) {
+      if (content[i] == expected[i]) continue;
+      if (content[i] >= kCodeLow[i] && content[i] <= kCodeHigh[i]) {
+        return Fail(Error{ErrorCode::kCodeMismatch, line_offset});
+      }
+      break;
+    }
+  }
   const ReplyLineResult line = ParseReplyLineContent(content, *options_);
   if (!line.ok()) {
     return Fail(Error{line.error.code, line_offset + line.error.offset});
   }
-  if (lines_ == 0) {
-    code_ = line.line.code;
-  } else if (line.line.code != code_) {
-    return Fail(Error{ErrorCode::kCodeMismatch, line_offset});
-  }
+  if (lines_ == 0) code_ = line.line.code;
   deviations_.Add(line.deviations);
   ++lines_;
   return line.line.continued ? Step::kMore : Step::kDone;
