@@ -617,6 +617,24 @@ TEST(SessionRegressionTest, BothEndedDrainsTheServerEvenInsideAnUnfinishedChunk)
   EXPECT_EQ(ViolationList(r), "S:250:reply_without_command S:221:reply_without_command") << Show(r);
 }
 
+TEST(SessionRegressionTest, LenientBadSaslResponseKeepsItsLineEndDeviation) {
+  // Found by make fuzz (session_oneway): a SASL response with a bad octet
+  // and a bare LF line end listed bare_lf in the one-way stream (SPEC 1:
+  // lenient error records list the deviations used before the error) but
+  // not in the session, whose caller-decides path dropped them.
+  Options options;
+  options.policy = Policy::kLenient;
+  const std::string client = kEhloCmd + "AUTH LOGIN\r\ndXNlcg==\r\nc\xff\n";
+  const std::string server = kGreeting + kAll + "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n";
+  const std::vector<SRec> r = RunTwo(client, server, options);
+  ASSERT_EQ(r.size(), 8u) << Show(r);
+  const Rec& bad = r[7].rec;
+  EXPECT_EQ(bad.kind, RecordKind::kAuthResponse) << Show(r);
+  EXPECT_EQ(bad.code, ErrorCode::kBadChar);
+  EXPECT_EQ(bad.error_offset, client.size() - 2);
+  EXPECT_EQ(bad.deviations, static_cast<std::uint16_t>(Deviation::kBareLf)) << Show(r);
+}
+
 TEST(SessionPropertyTest, AllPositiveWaitingClientMatchesTheOneWayStreams) {
   // SPEC section 5 and the one-way streams agree when the server accepts
   // everything: the same records in each direction.

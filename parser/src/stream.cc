@@ -210,29 +210,21 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
     }
     Error error = checked.error;
     if (error.ok()) error = CheckSaslResponse(checked.content);
-    if (transitions_ == Transitions::kCallerDecides) {
-      // Each response waits for the server's next 334 or its final reply.
-      if (!error.ok()) {
-        record.error = Error{error.code, event.start + error.offset};
-        oneway_auth_left_ = 0;
-      } else {
-        record.deviations = checked.deviations;
-        record.auth_response = checked.content;
-        oneway_auth_left_ = checked.content == "*" ? 0 : oneway_auth_left_ - 1;
-      }
-      EnterState(State::kCommand, end);
-      awaiting_ = Awaiting::kAuth;
-      sink(record);
-      return;
-    }
     if (!error.ok()) {
       record.error = Error{error.code, event.start + error.offset};
       record.deviations = before;
-      EnterState(State::kCommand, end);  // RFC 4954: the server ends the exchange with 501
     } else {
       record.deviations = checked.deviations;
       record.auth_response = checked.content;
-      if (checked.content == "*" || --auth_left_ <= 0) EnterState(State::kCommand, end);
+    }
+    if (transitions_ == Transitions::kCallerDecides) {
+      // Each response waits for the server's next 334 or its final reply.
+      oneway_auth_left_ = !error.ok() || checked.content == "*" ? 0 : oneway_auth_left_ - 1;
+      EnterState(State::kCommand, end);
+      awaiting_ = Awaiting::kAuth;
+    } else if (!error.ok() || checked.content == "*" || --auth_left_ <= 0) {
+      // After a bad response the server ends the exchange with 501 (RFC 4954).
+      EnterState(State::kCommand, end);
     }
     sink(record);
     return;
