@@ -2,7 +2,7 @@
 // with pybind11 over the C API (smtp/smtp.h) and linked with libsmtp.a.
 //
 // The pure-Python side (smtp/__init__.py) defines the record dataclasses
-// and enums and hands them to each stream as a "types" tuple; records are
+// and enums and hands them to each stream and session as a "types" tuple; records are
 // built here directly into those frozen dataclasses (allocated with the
 // type's tp_new, fields set with the generic setter, as copy/pickle do), so
 // a feed() costs one call into C and no Python code per record.
@@ -35,15 +35,18 @@ struct Types {
   std::vector<py::object> kinds;       // index: smtp_record_kind
   std::vector<py::object> verbs;       // index: smtp_verb
   std::vector<py::object> host_types;  // index: smtp_host_type
+  std::vector<py::object> violations;  // index: bit number
+  py::object dir_client, dir_server;
   std::vector<py::object> messages;    // index: smtp_error_code
   py::tuple empty_tuple;
   // Interned field names.
   py::str ok, kind, offset, length, error, error_offset, message, deviations_name;
   py::str verb, host_type, host, path, params, size, last, mechanism, initial_response, argument;
   py::str bytes, code, lines, enhanced, domain, greeting, capabilities;
+  py::str dir, answers, violations_name;
 
   explicit Types(const py::tuple& t) {
-    if (t.size() != 9) throw py::value_error("types: 9 entries expected");
+    if (t.size() != 10) throw py::value_error("types: 10 entries expected");
     command = t[0];
     data = t[1];
     auth_response = t[2];
@@ -65,6 +68,17 @@ struct Types {
       }
       deviations.push_back(member);
     }
+    for (int bit = 0; bit < 64; ++bit) {
+      const std::uint64_t v = std::uint64_t{1} << bit;
+      py::object member = py::int_(v);
+      try {
+        member = t[9](v);
+      } catch (py::error_already_set&) {
+      }
+      violations.push_back(member);
+    }
+    dir_client = py::str("client");
+    dir_server = py::str("server");
     for (int k = SMTP_RECORD_COMMAND; k <= SMTP_RECORD_REPLY; ++k) {
       kinds.push_back(py::str(smtp_record_kind_name(k)));
     }
@@ -103,6 +117,9 @@ struct Types {
     domain = intern("domain");
     greeting = intern("greeting");
     capabilities = intern("capabilities");
+    dir = intern("dir");
+    answers = intern("answers");
+    violations_name = intern("violations");
   }
 };
 
@@ -182,6 +199,22 @@ py::object Record(const smtp_record& r, const Types& t) {
       if ((r.deviations >> bit) & 1u) devs.append(t.deviations[static_cast<std::size_t>(bit)]);
     }
     Set(o, t.deviations_name, py::tuple(devs));
+  }
+  // Session fields: None / () in one-way records.
+  if (r.dir == SMTP_DIR_NONE) {
+    Set(o, t.dir, none);
+  } else {
+    Set(o, t.dir, r.dir == SMTP_DIR_CLIENT ? t.dir_client : t.dir_server);
+  }
+  Set(o, t.answers, r.has_answers ? Int(r.answers) : none);
+  if (r.violations == 0) {
+    Set(o, t.violations_name, t.empty_tuple);
+  } else {
+    py::list vs;
+    for (int bit = 0; bit < 64; ++bit) {
+      if ((r.violations >> bit) & 1u) vs.append(t.violations[static_cast<std::size_t>(bit)]);
+    }
+    Set(o, t.violations_name, py::tuple(vs));
   }
 
   switch (r.kind) {
@@ -354,6 +387,71 @@ class Stream {
   std::shared_ptr<Types> types_;
 };
 
+// A session: two feeds, two closes, finish, wants and the extensions in force.
+class Session {
+ public:
+  Session(smtp_session* handle, std::shared_ptr<Types> types)
+      : handle_(handle, smtp_session_free), types_(std::move(types)) {}
+
+  py::list FeedClient(const py::buffer& data) { return Feed(data, smtp_session_feed_client); }
+  py::list FeedServer(const py::buffer& data) { return Feed(data, smtp_session_feed_server); }
+  py::list CloseClient() { return Call(smtp_session_close_client); }
+  py::list CloseServer() { return Call(smtp_session_close_server); }
+  py::list Finish() { return Call(smtp_session_finish); }
+
+  [[nodiscard]] py::str wants() const {
+    return py::str(smtp_session_wants(handle_.get()) == SMTP_DIR_SERVER ? "server" : "client");
+  }
+
+  // None, or (domain, capabilities) of the EHLO reply in force.
+  [[nodiscard]] py::object extensions() const {
+    smtp_iter it;
+    smtp_view domain;
+    if (smtp_session_extensions(handle_.get(), &it, &domain) == 0) return py::none();
+    py::list caps;
+    smtp_capability cap;
+    while (smtp_capabilities_next(&it, &cap)) {
+      py::list words;
+      smtp_iter wi;
+      smtp_view w;
+      smtp_words_begin(cap.params, &wi);
+      while (smtp_words_next(&wi, &w))
+        words.append(Bytes(w));
+      caps.append(types_->capability(Bytes(cap.keyword), py::tuple(words)));
+    }
+    return py::make_tuple(Bytes(domain), py::tuple(caps));
+  }
+
+ private:
+  using FeedFn = smtp_status (*)(smtp_session*, const char*, std::size_t, smtp_record_callback,
+                                 void*);
+  using CallFn = smtp_status (*)(smtp_session*, smtp_record_callback, void*);
+
+  py::list Feed(const py::buffer& data, FeedFn fn) {
+    const py::buffer_info info = data.request();
+    if (info.ndim != 1 || info.itemsize != 1) {
+      throw py::type_error("feed takes bytes or another 1-D buffer of octets");
+    }
+    Collector c{types_.get(), py::list(), false, std::nullopt};
+    const smtp_status st = fn(handle_.get(), static_cast<const char*>(info.ptr),
+                              static_cast<std::size_t>(info.size), Collector::Callback, &c);
+    if (c.failed) throw std::move(*c.error);
+    Check(st);
+    return c.records;
+  }
+
+  py::list Call(CallFn fn) {
+    Collector c{types_.get(), py::list(), false, std::nullopt};
+    const smtp_status st = fn(handle_.get(), Collector::Callback, &c);
+    if (c.failed) throw std::move(*c.error);
+    Check(st);
+    return c.records;
+  }
+
+  std::unique_ptr<smtp_session, void (*)(smtp_session*)> handle_;
+  std::shared_ptr<Types> types_;
+};
+
 using CommandStream =
     Stream<smtp_command_stream, smtp_command_stream_feed, smtp_command_stream_finish,
            smtp_command_stream_offset, smtp_command_stream_free>;
@@ -369,6 +467,7 @@ PYBIND11_MODULE(_smtp, m) {
   m.def("error_name", [](int v) { return smtp_error_name(v); });
   m.def("error_message", [](int v) { return smtp_error_message(v); });
   m.def("deviation_name", [](std::uint32_t d) { return smtp_deviation_name(d); });
+  m.def("violation_name", [](std::uint64_t v) { return smtp_violation_name(v); });
   m.def("make_types", [](const py::tuple& t) { return std::make_shared<Types>(t); });
   py::class_<Types, std::shared_ptr<Types>>(m, "_Types");
 
@@ -396,4 +495,23 @@ PYBIND11_MODULE(_smtp, m) {
       .def("feed", &ReplyStream::Feed)
       .def("finish", &ReplyStream::Finish)
       .def_property_readonly("offset", &ReplyStream::offset);
+
+  py::class_<Session>(m, "Session")
+      .def(py::init([](std::shared_ptr<Types> types, bool interleaved, std::size_t max_pending,
+                       bool lenient, bool utf8, std::size_t mcl, std::size_t mal, std::size_t mrl,
+                       std::size_t mdl, std::size_t mrls) {
+        smtp_options o = MakeOptions(lenient, utf8, mcl, mal, mrl, mdl, mrls);
+        o.max_pending = max_pending;
+        smtp_session* h = nullptr;
+        Check(smtp_session_new(
+            &o, interleaved ? SMTP_SESSION_INTERLEAVED : SMTP_SESSION_TWO_STREAMS, &h));
+        return new Session(h, std::move(types));
+      }))
+      .def("feed_client", &Session::FeedClient)
+      .def("feed_server", &Session::FeedServer)
+      .def("close_client", &Session::CloseClient)
+      .def("close_server", &Session::CloseServer)
+      .def("finish", &Session::Finish)
+      .def_property_readonly("wants", &Session::wants)
+      .def_property_readonly("extensions", &Session::extensions);
 }

@@ -10,7 +10,9 @@
 # tests/data/ and corpus/regressions/ in every mode (commands, replies,
 # ehlo) strict, lenient with utf8, and utf8 with a small --max-line, through both
 # builds and in chunks of 1 to 65536 octets, and requires output and exit
-# status byte-identical to smtp-parse's.
+# status byte-identical to smtp-parse's. Every .sent/.reply pair under
+# tests/data/realworld is also replayed as `session CLIENT SERVER`, strict
+# and lenient.
 set -euo pipefail
 
 if [[ $# -lt 4 ]]; then
@@ -113,4 +115,33 @@ for f in "${files[@]}"; do
 done
 echo "replayed ${#files[@]} files, $runs runs (3 modes, up to ${#flag_sets[@]} flag sets):" \
   "$((runs - failed)) byte-identical to smtp-parse, $failed differ"
-(( failed == 0 ))
+
+# Sessions: each client capture with its server's replies.
+pairs=0 session_runs=0 session_failed=0
+while IFS= read -r -d '' sent; do
+  reply=${sent%.sent}.reply
+  [[ -f "$reply" ]] || continue
+  pairs=$((pairs + 1))
+  for set in "" "--lenient --utf8"; do
+    read -r -a extra <<<"$set"
+    chunk=${chunks[$((n % ${#chunks[@]}))]}
+    app=$work/smtp_replay
+    (( n % 2 )) && app=$work/smtp_replay_static
+    n=$((n + 1))
+    want_rc=0 got_rc=0
+    "$smtp_parse" session "$sent" "$reply" "${extra[@]}" >"$work/want" 2>/dev/null || want_rc=$?
+    "$app" session "$sent" "$reply" "${extra[@]}" --chunk "$chunk" >"$work/got" || got_rc=$?
+    session_runs=$((session_runs + 1))
+    if [[ $want_rc -ne $got_rc ]] || ! cmp -s "$work/want" "$work/got"; then
+      session_failed=$((session_failed + 1))
+      if (( session_failed <= 5 )); then
+        echo "FAIL: session ${sent#"$root"/} $set --chunk $chunk ($(basename "$app")):" \
+          "exit $got_rc, smtp-parse $want_rc" >&2
+        diff "$work/want" "$work/got" | head -6 >&2 || true
+      fi
+    fi
+  done
+done < <(find "$root/tests/data/realworld" -name '*.sent' -type f -print0 | sort -z)
+echo "replayed $pairs .sent/.reply pairs as sessions, $session_runs runs:" \
+  "$((session_runs - session_failed)) byte-identical to smtp-parse session, $session_failed differ"
+(( pairs > 100 && failed == 0 && session_failed == 0 ))
