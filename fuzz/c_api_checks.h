@@ -49,8 +49,7 @@ inline OwnedRecord OwnC(const smtp_record& c, bool session = false) {
       const std::uint64_t v = std::uint64_t{1} << bit;
       if ((c.violations & v) == 0) continue;
       FUZZ_CHECK(bit < SMTP_VIOLATION_COUNT &&
-                     smtp::ViolationName(static_cast<smtp::Violation>(v)) ==
-                         smtp_violation_name(v),
+                     smtp::ViolationName(static_cast<smtp::Violation>(v)) == smtp_violation_name(v),
                  "violation bit %d", bit);
     }
   } else {
@@ -241,10 +240,10 @@ inline std::vector<OwnedSessionRecord> CheckSessionLockstep(const smtp::Options&
   CSessionCollector c;
   const auto compare = [&](const char* when) {
     CheckSameSession(cpp, c.records, when);
-    const int32_t want = session.wants() == smtp::Direction::kClient ? SMTP_DIR_CLIENT
-                                                                     : SMTP_DIR_SERVER;
-    FUZZ_CHECK(smtp_session_wants(s) == want, "%s: wants %d, C++ %d", when,
-               smtp_session_wants(s), want);
+    const int32_t want =
+        session.wants() == smtp::Direction::kClient ? SMTP_DIR_CLIENT : SMTP_DIR_SERVER;
+    FUZZ_CHECK(smtp_session_wants(s) == want, "%s: wants %d, C++ %d", when, smtp_session_wants(s),
+               want);
     bool has_c = false, has_cpp = false;
     std::string domain_c, domain_cpp;
     const auto ext_c = CExtensions(s, &has_c, &domain_c);
@@ -257,13 +256,13 @@ inline std::vector<OwnedSessionRecord> CheckSessionLockstep(const smtp::Options&
     const std::string chunk(bytes);
     if (dir == smtp::Direction::kClient) {
       session.FeedClient(chunk, sink);
-      FUZZ_CHECK(smtp_session_feed_client(s, chunk.data(), chunk.size(), CSessionCollector::Callback,
-                                          &c) == SMTP_STATUS_OK,
+      FUZZ_CHECK(smtp_session_feed_client(s, chunk.data(), chunk.size(),
+                                          CSessionCollector::Callback, &c) == SMTP_STATUS_OK,
                  "smtp_session_feed_client failed");
     } else {
       session.FeedServer(chunk, sink);
-      FUZZ_CHECK(smtp_session_feed_server(s, chunk.data(), chunk.size(), CSessionCollector::Callback,
-                                          &c) == SMTP_STATUS_OK,
+      FUZZ_CHECK(smtp_session_feed_server(s, chunk.data(), chunk.size(),
+                                          CSessionCollector::Callback, &c) == SMTP_STATUS_OK,
                  "smtp_session_feed_server failed");
     }
     compare("after a step");

@@ -37,7 +37,7 @@ struct Types {
   std::vector<py::object> host_types;  // index: smtp_host_type
   std::vector<py::object> violations;  // index: bit number
   py::object dir_client, dir_server;
-  std::vector<py::object> messages;    // index: smtp_error_code
+  std::vector<py::object> messages;  // index: smtp_error_code
   py::tuple empty_tuple;
   // Interned field names.
   py::str ok, kind, offset, length, error, error_offset, message, deviations_name;

@@ -281,9 +281,9 @@ std::vector<std::string_view> Pieces(std::string_view s, std::size_t chunk) {
 std::vector<smtp_fuzz::OwnedSessionRecord> RunCppSession(std::string_view client,
                                                          std::string_view server,
                                                          const smtp::Options& options) {
-  return smtp_fuzz::RunSession(options, smtp::SessionInput::kTwoStreams,
-                               {{smtp::Direction::kClient, client},
-                                {smtp::Direction::kServer, server}});
+  return smtp_fuzz::RunSession(
+      options, smtp::SessionInput::kTwoStreams,
+      {{smtp::Direction::kClient, client}, {smtp::Direction::kServer, server}});
 }
 
 // smtp_session over two streams as a two-file reader does: `chunk` octets of
@@ -346,8 +346,8 @@ TEST(CApiSession, EqualToTheCppSessionOnEveryRealworldPairInEveryChunking) {
                                      << smtp_fuzz::DescribeSession(want[i]);
         }
       };
-      for (std::size_t chunk : {client.size() + server.size() + 1, std::size_t{1},
-                                std::size_t{13}, std::size_t{512}}) {
+      for (std::size_t chunk :
+           {client.size() + server.size() + 1, std::size_t{1}, std::size_t{13}, std::size_t{512}}) {
         SCOPED_TRACE("chunk " + std::to_string(chunk));
         {
           SCOPED_TRACE("fed as smtp_session_wants says");
@@ -366,8 +366,7 @@ TEST(CApiSession, EqualToTheCppSessionOnEveryRealworldPairInEveryChunking) {
           check(smtp_fuzz::CheckSessionLockstep(options, smtp::SessionInput::kTwoStreams, steps,
                                                 chunk % 2 == 1));
           // Interleaved: the same steps as a wire order; C equals C++ there too.
-          smtp_fuzz::CheckSessionLockstep(options, smtp::SessionInput::kInterleaved, steps,
-                                          false);
+          smtp_fuzz::CheckSessionLockstep(options, smtp::SessionInput::kInterleaved, steps, false);
         }
       }
     }

@@ -71,8 +71,7 @@ static_assert(SMTP_DEVIATION_REPEATED_PARAM ==
 static_assert(SMTP_DEVIATION_COUNT == smtp::kDeviationCount);
 static_assert(sizeof(smtp::Deviations{}.bits()) <= sizeof(std::uint32_t));
 
-static_assert(SMTP_VIOLATION_BAD_GREETING ==
-              static_cast<unsigned>(smtp::Violation::kBadGreeting));
+static_assert(SMTP_VIOLATION_BAD_GREETING == static_cast<unsigned>(smtp::Violation::kBadGreeting));
 static_assert(SMTP_VIOLATION_EARLY_TALKER == static_cast<unsigned>(smtp::Violation::kEarlyTalker));
 static_assert(SMTP_VIOLATION_OUT_OF_SEQUENCE ==
               static_cast<unsigned>(smtp::Violation::kOutOfSequence));
@@ -661,14 +660,16 @@ smtp_status smtp_session_feed_server(smtp_session* session, const char* data, si
 
 smtp_status smtp_session_close_client(smtp_session* session, smtp_record_callback callback,
                                       void* user) {
-  return Guarded(session,
-                 [&] { session->session->CloseClient(SessionCallbackSink{callback, user}); });
+  return Guarded(session, [&] {
+    session->session->CloseClient(SessionCallbackSink{callback, user});
+  });
 }
 
 smtp_status smtp_session_close_server(smtp_session* session, smtp_record_callback callback,
                                       void* user) {
-  return Guarded(session,
-                 [&] { session->session->CloseServer(SessionCallbackSink{callback, user}); });
+  return Guarded(session, [&] {
+    session->session->CloseServer(SessionCallbackSink{callback, user});
+  });
 }
 
 smtp_status smtp_session_finish(smtp_session* session, smtp_record_callback callback, void* user) {
@@ -682,8 +683,7 @@ smtp_status smtp_session_finish(smtp_session* session, smtp_record_callback call
 
 int32_t smtp_session_wants(const smtp_session* session) {
   if (session == nullptr || !session->session.has_value()) return SMTP_DIR_NONE;
-  return session->session->wants() == smtp::Direction::kClient ? SMTP_DIR_CLIENT
-                                                               : SMTP_DIR_SERVER;
+  return session->session->wants() == smtp::Direction::kClient ? SMTP_DIR_CLIENT : SMTP_DIR_SERVER;
 }
 
 int smtp_session_extensions(const smtp_session* session, smtp_iter* iter, smtp_view* domain) {

@@ -149,19 +149,19 @@ SMTP_API const char* smtp_deviation_name(uint32_t deviation);
 
 /* Bits of smtp_record.violations (session records only). */
 typedef enum smtp_violation {
-  SMTP_VIOLATION_BAD_GREETING = 1u << 0,          /* "bad_greeting", RFC 5321 4.3.2 */
-  SMTP_VIOLATION_EARLY_TALKER = 1u << 1,          /* "early_talker" (interleaved) */
-  SMTP_VIOLATION_OUT_OF_SEQUENCE = 1u << 2,       /* "out_of_sequence", RFC 5321 4.1.4 */
-  SMTP_VIOLATION_ACCEPTED_OUT_OF_SEQUENCE = 1u << 3, /* "accepted_out_of_sequence" */
-  SMTP_VIOLATION_NOT_ADVERTISED = 1u << 4,        /* "not_advertised" (EHLO did not) */
-  SMTP_VIOLATION_UNEXPECTED_REPLY_CODE = 1u << 5, /* "unexpected_reply_code", 4.3.2 */
-  SMTP_VIOLATION_REPLY_WITHOUT_COMMAND = 1u << 6, /* "reply_without_command" */
-  SMTP_VIOLATION_UNANSWERED_COMMAND = 1u << 7,    /* "unanswered_command" */
-  SMTP_VIOLATION_PIPELINING_NOT_ADVERTISED = 1u << 8, /* RFC 2920 (interleaved) */
-  SMTP_VIOLATION_NOT_LAST_IN_GROUP = 1u << 9,     /* RFC 2920 3.1 (interleaved) */
-  SMTP_VIOLATION_STARTTLS_INJECTION = 1u << 10,   /* RFC 3207, CVE-2011-0411 */
+  SMTP_VIOLATION_BAD_GREETING = 1u << 0,                 /* "bad_greeting", RFC 5321 4.3.2 */
+  SMTP_VIOLATION_EARLY_TALKER = 1u << 1,                 /* "early_talker" (interleaved) */
+  SMTP_VIOLATION_OUT_OF_SEQUENCE = 1u << 2,              /* "out_of_sequence", RFC 5321 4.1.4 */
+  SMTP_VIOLATION_ACCEPTED_OUT_OF_SEQUENCE = 1u << 3,     /* "accepted_out_of_sequence" */
+  SMTP_VIOLATION_NOT_ADVERTISED = 1u << 4,               /* "not_advertised" (EHLO did not) */
+  SMTP_VIOLATION_UNEXPECTED_REPLY_CODE = 1u << 5,        /* "unexpected_reply_code", 4.3.2 */
+  SMTP_VIOLATION_REPLY_WITHOUT_COMMAND = 1u << 6,        /* "reply_without_command" */
+  SMTP_VIOLATION_UNANSWERED_COMMAND = 1u << 7,           /* "unanswered_command" */
+  SMTP_VIOLATION_PIPELINING_NOT_ADVERTISED = 1u << 8,    /* RFC 2920 (interleaved) */
+  SMTP_VIOLATION_NOT_LAST_IN_GROUP = 1u << 9,            /* RFC 2920 3.1 (interleaved) */
+  SMTP_VIOLATION_STARTTLS_INJECTION = 1u << 10,          /* RFC 3207, CVE-2011-0411 */
   SMTP_VIOLATION_STARTTLS_RESPONSE_INJECTION = 1u << 11, /* CVE-2021-38371 */
-  SMTP_VIOLATION_PENDING_OVERFLOW = 1u << 12      /* more than max_pending waited */
+  SMTP_VIOLATION_PENDING_OVERFLOW = 1u << 12             /* more than max_pending waited */
 } smtp_violation;
 
 /* How many violation bits are defined: bits 0 .. SMTP_VIOLATION_COUNT - 1. */
@@ -499,10 +499,10 @@ SMTP_API smtp_status smtp_session_feed_server(smtp_session* session, const char*
 /* End of one direction's input (one file ended, one side closed its
  * connection); records it completes go to `callback`. Returns as
  * smtp_command_stream_finish. */
-SMTP_API smtp_status smtp_session_close_client(smtp_session* session,
-                                               smtp_record_callback callback, void* user);
-SMTP_API smtp_status smtp_session_close_server(smtp_session* session,
-                                               smtp_record_callback callback, void* user);
+SMTP_API smtp_status smtp_session_close_client(smtp_session* session, smtp_record_callback callback,
+                                               void* user);
+SMTP_API smtp_status smtp_session_close_server(smtp_session* session, smtp_record_callback callback,
+                                               void* user);
 
 /* End of both directions: reports what is unfinished (incomplete records,
  * unanswered commands, the tls records). The session is then reset to a new
