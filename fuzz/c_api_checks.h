@@ -28,6 +28,23 @@ inline std::string Str(smtp_view v) {
   return v.size == 0 ? std::string() : std::string(v.data, v.size);
 }
 
+// The rest of a capability iteration, owned.
+inline std::vector<OwnedCapability> OwnCapabilities(smtp_iter* it) {
+  std::vector<OwnedCapability> out;
+  smtp_capability cap;
+  while (smtp_capabilities_next(it, &cap)) {
+    OwnedCapability oc;
+    oc.keyword = Str(cap.keyword);
+    smtp_iter words;
+    smtp_view word;
+    smtp_words_begin(cap.params, &words);
+    while (smtp_words_next(&words, &word))
+      oc.params.push_back(Str(word));
+    out.push_back(oc);
+  }
+  return out;
+}
+
 // An owned copy of a C record, in the fuzz suite's comparable form. Only
 // session records (`session`) may have the session fields set.
 inline OwnedRecord OwnC(const smtp_record& c, bool session = false) {
@@ -116,18 +133,8 @@ inline OwnedRecord OwnC(const smtp_record& c, bool session = false) {
       if (o.is_ehlo) {
         o.domain = Str(c.domain);
         o.greeting = Str(c.greeting);
-        smtp_capability cap;
         smtp_capabilities_begin(&c, &it);
-        while (smtp_capabilities_next(&it, &cap)) {
-          OwnedCapability oc;
-          oc.keyword = Str(cap.keyword);
-          smtp_iter words;
-          smtp_view word;
-          smtp_words_begin(cap.params, &words);
-          while (smtp_words_next(&words, &word))
-            oc.params.push_back(Str(word));
-          o.capabilities.push_back(oc);
-        }
+        o.capabilities = OwnCapabilities(&it);
         FUZZ_CHECK(o.capabilities.size() == c.capability_count, "%zu capabilities, count %zu",
                    o.capabilities.size(), c.capability_count);
       }
@@ -182,23 +189,11 @@ inline smtp_options COptions(const smtp::Options& in) {
 // The capabilities of the extensions in force, read through the C API.
 inline std::vector<OwnedCapability> CExtensions(const smtp_session* s, bool* has,
                                                 std::string* domain) {
-  std::vector<OwnedCapability> out;
   smtp_iter it;
   smtp_view d;
   *has = smtp_session_extensions(s, &it, &d) != 0;
   *domain = Str(d);
-  smtp_capability cap;
-  while (smtp_capabilities_next(&it, &cap)) {
-    OwnedCapability oc;
-    oc.keyword = Str(cap.keyword);
-    smtp_iter words;
-    smtp_view word;
-    smtp_words_begin(cap.params, &words);
-    while (smtp_words_next(&words, &word))
-      oc.params.push_back(Str(word));
-    out.push_back(oc);
-  }
-  return out;
+  return OwnCapabilities(&it);
 }
 
 inline std::vector<OwnedCapability> CppExtensions(const smtp::Session& s, bool* has,

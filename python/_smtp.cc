@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -349,6 +350,26 @@ smtp_options MakeOptions(bool lenient, bool utf8, std::size_t max_command_line,
   return o;
 }
 
+// Runs one C call with a Collector as its callback (call(callback, user)) and
+// returns the records, raising the callback's Python error first.
+template <typename Call>
+py::list Collect(const Types* types, Call&& call) {
+  Collector c{types, py::list(), false, std::nullopt};
+  const smtp_status st = call(Collector::Callback, &c);
+  if (c.failed) throw std::move(*c.error);
+  Check(st);
+  return c.records;
+}
+
+// The octets of a 1-D buffer of octets (bytes, bytearray, memoryview);
+// valid while `info` lives.
+std::string_view Octets(const py::buffer_info& info) {
+  if (info.ndim != 1 || info.itemsize != 1) {
+    throw py::type_error("feed() takes bytes or another 1-D buffer of octets");
+  }
+  return {static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size)};
+}
+
 // The two stream handles differ only in their C functions.
 template <typename Handle,
           smtp_status (*FeedFn)(Handle*, const char*, std::size_t, smtp_record_callback, void*),
@@ -361,23 +382,16 @@ class Stream {
 
   py::list Feed(const py::buffer& data) {
     const py::buffer_info info = data.request();
-    if (info.ndim != 1 || info.itemsize != 1) {
-      throw py::type_error("feed() takes bytes or another 1-D buffer of octets");
-    }
-    Collector c{types_.get(), py::list(), false, std::nullopt};
-    const smtp_status st = FeedFn(handle_.get(), static_cast<const char*>(info.ptr),
-                                  static_cast<std::size_t>(info.size), Collector::Callback, &c);
-    if (c.failed) throw std::move(*c.error);
-    Check(st);
-    return c.records;
+    const std::string_view in = Octets(info);
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return FeedFn(handle_.get(), in.data(), in.size(), callback, user);
+    });
   }
 
   py::list Finish() {
-    Collector c{types_.get(), py::list(), false, std::nullopt};
-    const smtp_status st = FinishFn(handle_.get(), Collector::Callback, &c);
-    if (c.failed) throw std::move(*c.error);
-    Check(st);
-    return c.records;
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return FinishFn(handle_.get(), callback, user);
+    });
   }
 
   [[nodiscard]] std::uint64_t offset() const { return OffsetFn(handle_.get()); }
@@ -429,23 +443,16 @@ class Session {
 
   py::list Feed(const py::buffer& data, FeedFn fn) {
     const py::buffer_info info = data.request();
-    if (info.ndim != 1 || info.itemsize != 1) {
-      throw py::type_error("feed takes bytes or another 1-D buffer of octets");
-    }
-    Collector c{types_.get(), py::list(), false, std::nullopt};
-    const smtp_status st = fn(handle_.get(), static_cast<const char*>(info.ptr),
-                              static_cast<std::size_t>(info.size), Collector::Callback, &c);
-    if (c.failed) throw std::move(*c.error);
-    Check(st);
-    return c.records;
+    const std::string_view in = Octets(info);
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return fn(handle_.get(), in.data(), in.size(), callback, user);
+    });
   }
 
   py::list Call(CallFn fn) {
-    Collector c{types_.get(), py::list(), false, std::nullopt};
-    const smtp_status st = fn(handle_.get(), Collector::Callback, &c);
-    if (c.failed) throw std::move(*c.error);
-    Check(st);
-    return c.records;
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return fn(handle_.get(), callback, user);
+    });
   }
 
   std::unique_ptr<smtp_session, void (*)(smtp_session*)> handle_;
