@@ -325,17 +325,9 @@ inline void CheckCApi(const std::uint8_t* data, std::size_t size) {
                               size - kHeaderSize);
   const std::vector<std::string_view> chunks = Chunks(body, setup.seed, setup.shape);
 
-  smtp_options options;
-  smtp_options_init(&options);
+  smtp_options options = COptions(setup.options);
   // An older caller's struct (the first version's size) is read the same.
   options.struct_size = offsetof(smtp_options, max_reply_lines) + sizeof(options.max_reply_lines);
-  options.policy = setup.options.lenient() ? SMTP_POLICY_LENIENT : SMTP_POLICY_STRICT;
-  options.utf8 = setup.options.utf8 ? 1 : 0;
-  options.max_command_line = setup.options.max_command_line;
-  options.max_auth_line = setup.options.max_auth_line;
-  options.max_reply_line = setup.options.max_reply_line;
-  options.max_data_line = setup.options.max_data_line;
-  options.max_reply_lines = setup.options.max_reply_lines;
 
   std::vector<OwnedRecord> cpp;
   CCollector c;

@@ -27,6 +27,22 @@ namespace py = pybind11;
 
 namespace {
 
+// The members of a bit-flag IntEnum for bits 0 .. bits-1, by bit number.
+// Bits the enum does not know yet (a newer library) are kept as plain ints.
+std::vector<py::object> BitMembers(const py::object& enum_class, int bits) {
+  std::vector<py::object> members;
+  for (int bit = 0; bit < bits; ++bit) {
+    const std::uint64_t v = std::uint64_t{1} << bit;
+    py::object member = py::int_(v);
+    try {
+      member = enum_class(v);
+    } catch (py::error_already_set&) {
+    }
+    members.push_back(member);
+  }
+  return members;
+}
+
 // The Python classes and constants records are built from, given by
 // smtp/__init__.py as one tuple (see _TYPES there).
 struct Types {
@@ -59,25 +75,8 @@ struct Types {
       errors.push_back(v == 0 ? py::none() : t[7](v));  // no member for "ok"
       messages.push_back(py::str(smtp_error_message(v)));
     }
-    for (int bit = 0; bit < 32; ++bit) {
-      const std::uint32_t d = std::uint32_t{1} << bit;
-      // Bits this module's enum does not know yet are kept as plain ints.
-      py::object member = py::int_(d);
-      try {
-        member = t[8](d);
-      } catch (py::error_already_set&) {
-      }
-      deviations.push_back(member);
-    }
-    for (int bit = 0; bit < 64; ++bit) {
-      const std::uint64_t v = std::uint64_t{1} << bit;
-      py::object member = py::int_(v);
-      try {
-        member = t[9](v);
-      } catch (py::error_already_set&) {
-      }
-      violations.push_back(member);
-    }
+    deviations = BitMembers(t[8], 32);
+    violations = BitMembers(t[9], 64);
     dir_client = py::str("client");
     dir_server = py::str("server");
     for (int k = SMTP_RECORD_COMMAND; k <= SMTP_RECORD_REPLY; ++k) {
