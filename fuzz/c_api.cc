@@ -1,7 +1,9 @@
 // fuzz/c_api.cc: the C API (smtp/smtp.h) gives the C++ API's records for the
-// same input, options and chunking, through its own iterators. Byte 0 bit 5
-// picks the reply stream, the rest of the header is the stream targets'
-// (fuzz_common.h DecodeSetup); see c_api_checks.h.
+// same input, options and chunking, through its own iterators; smtp_session
+// gives smtp::Session's records, wants() and extensions. Byte 0 bit 6 picks
+// the session (client and server split by byte 3), else bit 5 the reply
+// stream; the rest of the header is the stream targets' (fuzz_common.h
+// DecodeSetup); see c_api_checks.h.
 #include <cstddef>
 #include <cstdint>
 

@@ -228,6 +228,10 @@ def main():
                 if both and len(both) <= 16384:
                     cut = min(255, -(-len(client) * 255 // len(both)))
                     write("session_split", b"\x00\x07\x10" + bytes([cut]) + both)
+                    # c_api's session path (byte 0 bit 6): two streams lenient
+                    # for one pair, interleaved strict for the next.
+                    header = b"\x41\x07\x10" if len(client) % 2 else b"\x60\x06\x10"
+                    write("c_api", header + bytes([cut]) + both)
             for name in sorted(files):
                 path = os.path.join(dirpath, name)
                 with open(path, "rb") as f:

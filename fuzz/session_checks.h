@@ -33,20 +33,42 @@ inline std::string DescribeSession(const OwnedSessionRecord& r) {
 // One step of interleaved input: a chunk from the client or the server.
 using Step = std::pair<smtp::Direction, std::string_view>;
 
+inline OwnedSessionRecord OwnSession(const smtp::SessionRecord& r) {
+  OwnedSessionRecord o;
+  o.dir = r.dir;
+  o.record = Own(r.record);
+  o.has_answers = r.has_answers;
+  o.answers = r.answers;
+  o.violations = r.violations.bits();
+  return o;
+}
+
+// The client's and the server's chunks alternated by the LCG of `seed`, each
+// direction's order kept: one wire order.
+inline std::vector<Step> Alternate(const std::vector<std::string_view>& client,
+                                   const std::vector<std::string_view>& server,
+                                   std::uint32_t seed) {
+  std::vector<Step> mixed;
+  std::size_t i = 0, j = 0;
+  std::uint32_t state = seed;
+  while (i < client.size() || j < server.size()) {
+    state = state * 1103515245u + 12345u;
+    const bool take_client = j >= server.size() || (i < client.size() && ((state >> 16) & 1));
+    if (take_client) {
+      mixed.push_back({smtp::Direction::kClient, client[i++]});
+    } else {
+      mixed.push_back({smtp::Direction::kServer, server[j++]});
+    }
+  }
+  return mixed;
+}
+
 inline std::vector<OwnedSessionRecord> RunSession(const smtp::Options& options,
                                                   smtp::SessionInput input,
                                                   const std::vector<Step>& steps) {
   std::vector<OwnedSessionRecord> out;
   smtp::Session session(options, input);
-  const auto sink = [&](const smtp::SessionRecord& r) {
-    OwnedSessionRecord o;
-    o.dir = r.dir;
-    o.record = Own(r.record);
-    o.has_answers = r.has_answers;
-    o.answers = r.answers;
-    o.violations = r.violations.bits();
-    out.push_back(std::move(o));
-  };
+  const auto sink = [&](const smtp::SessionRecord& r) { out.push_back(OwnSession(r)); };
   for (const auto& [dir, bytes] : steps) {
     // A copy of exactly the chunk's size: ASan sees reads past it.
     const std::string chunk(bytes);

@@ -33,18 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                             {{Direction::kServer, server}, {Direction::kClient, client}});
   const auto cchunks = smtp_fuzz::Chunks(client, setup.seed, setup.shape);
   const auto schunks = smtp_fuzz::Chunks(server, setup.seed ^ 0x5A, setup.shape);
-  std::vector<smtp_fuzz::Step> mixed;
-  std::size_t i = 0, j = 0;
-  std::uint32_t state = setup.seed;
-  while (i < cchunks.size() || j < schunks.size()) {
-    state = state * 1103515245u + 12345u;
-    const bool take_client = j >= schunks.size() || (i < cchunks.size() && ((state >> 16) & 1));
-    if (take_client) {
-      mixed.push_back({Direction::kClient, cchunks[i++]});
-    } else {
-      mixed.push_back({Direction::kServer, schunks[j++]});
-    }
-  }
+  const auto mixed = smtp_fuzz::Alternate(cchunks, schunks, setup.seed);
   const auto alternated = smtp_fuzz::RunSession(options, smtp::SessionInput::kTwoStreams, mixed);
   // With max_pending beyond both inputs nothing overflows, and then the
   // order of feeding cannot matter.

@@ -2,7 +2,7 @@
 // with pybind11 over the C API (smtp/smtp.h) and linked with libsmtp.a.
 //
 // The pure-Python side (smtp/__init__.py) defines the record dataclasses
-// and enums and hands them to each stream as a "types" tuple; records are
+// and enums and hands them to each stream and session as a "types" tuple; records are
 // built here directly into those frozen dataclasses (allocated with the
 // type's tp_new, fields set with the generic setter, as copy/pickle do), so
 // a feed() costs one call into C and no Python code per record.
@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,22 @@
 namespace py = pybind11;
 
 namespace {
+
+// The members of a bit-flag IntEnum for bits 0 .. bits-1, by bit number.
+// Bits the enum does not know yet (a newer library) are kept as plain ints.
+std::vector<py::object> BitMembers(const py::object& enum_class, int bits) {
+  std::vector<py::object> members;
+  for (int bit = 0; bit < bits; ++bit) {
+    const std::uint64_t v = std::uint64_t{1} << bit;
+    py::object member = py::int_(v);
+    try {
+      member = enum_class(v);
+    } catch (py::error_already_set&) {
+    }
+    members.push_back(member);
+  }
+  return members;
+}
 
 // The Python classes and constants records are built from, given by
 // smtp/__init__.py as one tuple (see _TYPES there).
@@ -35,15 +52,18 @@ struct Types {
   std::vector<py::object> kinds;       // index: smtp_record_kind
   std::vector<py::object> verbs;       // index: smtp_verb
   std::vector<py::object> host_types;  // index: smtp_host_type
-  std::vector<py::object> messages;    // index: smtp_error_code
+  std::vector<py::object> violations;  // index: bit number
+  py::object dir_client, dir_server;
+  std::vector<py::object> messages;  // index: smtp_error_code
   py::tuple empty_tuple;
   // Interned field names.
   py::str ok, kind, offset, length, error, error_offset, message, deviations_name;
   py::str verb, host_type, host, path, params, size, last, mechanism, initial_response, argument;
   py::str bytes, code, lines, enhanced, domain, greeting, capabilities;
+  py::str dir, answers, violations_name;
 
   explicit Types(const py::tuple& t) {
-    if (t.size() != 9) throw py::value_error("types: 9 entries expected");
+    if (t.size() != 10) throw py::value_error("types: 10 entries expected");
     command = t[0];
     data = t[1];
     auth_response = t[2];
@@ -55,16 +75,10 @@ struct Types {
       errors.push_back(v == 0 ? py::none() : t[7](v));  // no member for "ok"
       messages.push_back(py::str(smtp_error_message(v)));
     }
-    for (int bit = 0; bit < 32; ++bit) {
-      const std::uint32_t d = std::uint32_t{1} << bit;
-      // Bits this module's enum does not know yet are kept as plain ints.
-      py::object member = py::int_(d);
-      try {
-        member = t[8](d);
-      } catch (py::error_already_set&) {
-      }
-      deviations.push_back(member);
-    }
+    deviations = BitMembers(t[8], 32);
+    violations = BitMembers(t[9], 64);
+    dir_client = py::str("client");
+    dir_server = py::str("server");
     for (int k = SMTP_RECORD_COMMAND; k <= SMTP_RECORD_REPLY; ++k) {
       kinds.push_back(py::str(smtp_record_kind_name(k)));
     }
@@ -103,6 +117,9 @@ struct Types {
     domain = intern("domain");
     greeting = intern("greeting");
     capabilities = intern("capabilities");
+    dir = intern("dir");
+    answers = intern("answers");
+    violations_name = intern("violations");
   }
 };
 
@@ -182,6 +199,22 @@ py::object Record(const smtp_record& r, const Types& t) {
       if ((r.deviations >> bit) & 1u) devs.append(t.deviations[static_cast<std::size_t>(bit)]);
     }
     Set(o, t.deviations_name, py::tuple(devs));
+  }
+  // Session fields: None / () in one-way records.
+  if (r.dir == SMTP_DIR_NONE) {
+    Set(o, t.dir, none);
+  } else {
+    Set(o, t.dir, r.dir == SMTP_DIR_CLIENT ? t.dir_client : t.dir_server);
+  }
+  Set(o, t.answers, r.has_answers ? Int(r.answers) : none);
+  if (r.violations == 0) {
+    Set(o, t.violations_name, t.empty_tuple);
+  } else {
+    py::list vs;
+    for (int bit = 0; bit < 64; ++bit) {
+      if ((r.violations >> bit) & 1u) vs.append(t.violations[static_cast<std::size_t>(bit)]);
+    }
+    Set(o, t.violations_name, py::tuple(vs));
   }
 
   switch (r.kind) {
@@ -316,6 +349,26 @@ smtp_options MakeOptions(bool lenient, bool utf8, std::size_t max_command_line,
   return o;
 }
 
+// Runs one C call with a Collector as its callback (call(callback, user)) and
+// returns the records, raising the callback's Python error first.
+template <typename Call>
+py::list Collect(const Types* types, Call&& call) {
+  Collector c{types, py::list(), false, std::nullopt};
+  const smtp_status st = call(Collector::Callback, &c);
+  if (c.failed) throw std::move(*c.error);
+  Check(st);
+  return c.records;
+}
+
+// The octets of a 1-D buffer of octets (bytes, bytearray, memoryview);
+// valid while `info` lives.
+std::string_view Octets(const py::buffer_info& info) {
+  if (info.ndim != 1 || info.itemsize != 1) {
+    throw py::type_error("feed() takes bytes or another 1-D buffer of octets");
+  }
+  return {static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size)};
+}
+
 // The two stream handles differ only in their C functions.
 template <typename Handle,
           smtp_status (*FeedFn)(Handle*, const char*, std::size_t, smtp_record_callback, void*),
@@ -328,29 +381,80 @@ class Stream {
 
   py::list Feed(const py::buffer& data) {
     const py::buffer_info info = data.request();
-    if (info.ndim != 1 || info.itemsize != 1) {
-      throw py::type_error("feed() takes bytes or another 1-D buffer of octets");
-    }
-    Collector c{types_.get(), py::list(), false, std::nullopt};
-    const smtp_status st = FeedFn(handle_.get(), static_cast<const char*>(info.ptr),
-                                  static_cast<std::size_t>(info.size), Collector::Callback, &c);
-    if (c.failed) throw std::move(*c.error);
-    Check(st);
-    return c.records;
+    const std::string_view in = Octets(info);
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return FeedFn(handle_.get(), in.data(), in.size(), callback, user);
+    });
   }
 
   py::list Finish() {
-    Collector c{types_.get(), py::list(), false, std::nullopt};
-    const smtp_status st = FinishFn(handle_.get(), Collector::Callback, &c);
-    if (c.failed) throw std::move(*c.error);
-    Check(st);
-    return c.records;
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return FinishFn(handle_.get(), callback, user);
+    });
   }
 
   [[nodiscard]] std::uint64_t offset() const { return OffsetFn(handle_.get()); }
 
  private:
   std::unique_ptr<Handle, void (*)(Handle*)> handle_;
+  std::shared_ptr<Types> types_;
+};
+
+// A session: two feeds, two closes, finish, wants and the extensions in force.
+class Session {
+ public:
+  Session(smtp_session* handle, std::shared_ptr<Types> types)
+      : handle_(handle, smtp_session_free), types_(std::move(types)) {}
+
+  py::list FeedClient(const py::buffer& data) { return Feed(data, smtp_session_feed_client); }
+  py::list FeedServer(const py::buffer& data) { return Feed(data, smtp_session_feed_server); }
+  py::list CloseClient() { return Call(smtp_session_close_client); }
+  py::list CloseServer() { return Call(smtp_session_close_server); }
+  py::list Finish() { return Call(smtp_session_finish); }
+
+  [[nodiscard]] py::str wants() const {
+    return py::str(smtp_session_wants(handle_.get()) == SMTP_DIR_SERVER ? "server" : "client");
+  }
+
+  // None, or (domain, capabilities) of the EHLO reply in force.
+  [[nodiscard]] py::object extensions() const {
+    smtp_iter it;
+    smtp_view domain;
+    if (smtp_session_extensions(handle_.get(), &it, &domain) == 0) return py::none();
+    py::list caps;
+    smtp_capability cap;
+    while (smtp_capabilities_next(&it, &cap)) {
+      py::list words;
+      smtp_iter wi;
+      smtp_view w;
+      smtp_words_begin(cap.params, &wi);
+      while (smtp_words_next(&wi, &w))
+        words.append(Bytes(w));
+      caps.append(types_->capability(Bytes(cap.keyword), py::tuple(words)));
+    }
+    return py::make_tuple(Bytes(domain), py::tuple(caps));
+  }
+
+ private:
+  using FeedFn = smtp_status (*)(smtp_session*, const char*, std::size_t, smtp_record_callback,
+                                 void*);
+  using CallFn = smtp_status (*)(smtp_session*, smtp_record_callback, void*);
+
+  py::list Feed(const py::buffer& data, FeedFn fn) {
+    const py::buffer_info info = data.request();
+    const std::string_view in = Octets(info);
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return fn(handle_.get(), in.data(), in.size(), callback, user);
+    });
+  }
+
+  py::list Call(CallFn fn) {
+    return Collect(types_.get(), [&](smtp_record_callback callback, void* user) {
+      return fn(handle_.get(), callback, user);
+    });
+  }
+
+  std::unique_ptr<smtp_session, void (*)(smtp_session*)> handle_;
   std::shared_ptr<Types> types_;
 };
 
@@ -369,6 +473,7 @@ PYBIND11_MODULE(_smtp, m) {
   m.def("error_name", [](int v) { return smtp_error_name(v); });
   m.def("error_message", [](int v) { return smtp_error_message(v); });
   m.def("deviation_name", [](std::uint32_t d) { return smtp_deviation_name(d); });
+  m.def("violation_name", [](std::uint64_t v) { return smtp_violation_name(v); });
   m.def("make_types", [](const py::tuple& t) { return std::make_shared<Types>(t); });
   py::class_<Types, std::shared_ptr<Types>>(m, "_Types");
 
@@ -396,4 +501,23 @@ PYBIND11_MODULE(_smtp, m) {
       .def("feed", &ReplyStream::Feed)
       .def("finish", &ReplyStream::Finish)
       .def_property_readonly("offset", &ReplyStream::offset);
+
+  py::class_<Session>(m, "Session")
+      .def(py::init([](std::shared_ptr<Types> types, bool interleaved, std::size_t max_pending,
+                       bool lenient, bool utf8, std::size_t mcl, std::size_t mal, std::size_t mrl,
+                       std::size_t mdl, std::size_t mrls) {
+        smtp_options o = MakeOptions(lenient, utf8, mcl, mal, mrl, mdl, mrls);
+        o.max_pending = max_pending;
+        smtp_session* h = nullptr;
+        Check(smtp_session_new(
+            &o, interleaved ? SMTP_SESSION_INTERLEAVED : SMTP_SESSION_TWO_STREAMS, &h));
+        return new Session(h, std::move(types));
+      }))
+      .def("feed_client", &Session::FeedClient)
+      .def("feed_server", &Session::FeedServer)
+      .def("close_client", &Session::CloseClient)
+      .def("close_server", &Session::CloseServer)
+      .def("finish", &Session::Finish)
+      .def_property_readonly("wants", &Session::wants)
+      .def_property_readonly("extensions", &Session::extensions);
 }

@@ -5,7 +5,8 @@
 #   c_api.consumer     tests/consumer_c/run.sh: install, build smtp_replay.c
 #                      with pkg-config from the prefix (shared and static),
 #                      check SONAME and exports, replay tests/data/ and
-#                      corpus/regressions/ byte-identical to smtp-parse
+#                      corpus/regressions/ byte-identical to smtp-parse, and
+#                      every realworld .sent/.reply pair as `session`
 if(NOT TARGET smtp_c_api)
   return()
 endif()

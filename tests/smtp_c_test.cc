@@ -1,6 +1,7 @@
 // Tests of the C API (smtp/smtp.h), compiled as C++: names and values
 // against the C++ API, option checks, records equal to the C++ API's on the
-// real-world captures in several chunkings, iterators, misuse (NULL,
+// real-world captures in several chunkings (one-way streams, and sessions on
+// every .sent/.reply pair), iterators, misuse (NULL,
 // re-entry, freeing inside a callback) and failures that must not cross the
 // ABI as exceptions (out of memory, a throwing C++ callback).
 #include "smtp/smtp.h"
@@ -21,6 +22,7 @@
 #include "c_api_checks.h"
 #include "smtp/error.h"
 #include "smtp/options.h"
+#include "smtp/session.h"
 #include "smtp/stream.h"
 
 // The replacements below pair malloc with free on purpose; GCC cannot see
@@ -88,6 +90,24 @@ TEST(CApiNames, DeviationNamesAreTheCppOnes) {
   EXPECT_STREQ(smtp_deviation_name(1u << 16), "unknown");  // one bit, past 16 bits
 }
 
+TEST(CApiNames, ViolationNamesAreTheCppOnes) {
+  for (int bit = 0; bit < 64; ++bit) {
+    SCOPED_TRACE(bit);
+    const std::uint64_t v = std::uint64_t{1} << bit;
+    const std::string_view want =
+        bit < 16 ? smtp::ViolationName(static_cast<smtp::Violation>(v)) : "unknown";
+    EXPECT_EQ(smtp_violation_name(v), want);
+    EXPECT_EQ(std::strlen(smtp_violation_name(v)), want.size());
+    EXPECT_EQ(want != "unknown", bit < SMTP_VIOLATION_COUNT);
+  }
+  EXPECT_STREQ(smtp_violation_name(SMTP_VIOLATION_BAD_GREETING), "bad_greeting");
+  EXPECT_STREQ(smtp_violation_name(SMTP_VIOLATION_OUT_OF_SEQUENCE), "out_of_sequence");
+  EXPECT_STREQ(smtp_violation_name(SMTP_VIOLATION_PENDING_OVERFLOW), "pending_overflow");
+  EXPECT_STREQ(smtp_violation_name(0), "unknown");
+  EXPECT_STREQ(smtp_violation_name(SMTP_VIOLATION_BAD_GREETING | SMTP_VIOLATION_EARLY_TALKER),
+               "unknown");
+}
+
 TEST(CApiNames, OtherNames) {
   EXPECT_EQ(smtp_version(), static_cast<std::uint32_t>(SMTP_VERSION));
   EXPECT_STREQ(smtp_status_name(SMTP_STATUS_OK), "ok");
@@ -115,6 +135,7 @@ TEST(CApiOptions, DefaultsAreTheCppDefaults) {
   EXPECT_EQ(o.max_reply_line, d.max_reply_line);
   EXPECT_EQ(o.max_data_line, d.max_data_line);
   EXPECT_EQ(o.max_reply_lines, d.max_reply_lines);
+  EXPECT_EQ(o.max_pending, d.max_pending);
   smtp_options_init(nullptr);  // ignored
 }
 
@@ -132,7 +153,8 @@ TEST(CApiOptions, OutOfRangeValuesAreRefused) {
       {"max_data_line 1", [](smtp_options* o) { o->max_data_line = 1; }},
       {"max_reply_lines 0", [](smtp_options* o) { o->max_reply_lines = 0; }},
       {"struct_size 0", [](smtp_options* o) { o->struct_size = 0; }},
-      {"struct_size short", [](smtp_options* o) { o->struct_size = sizeof(smtp_options) - 1; }},
+      {"struct_size short",
+       [](smtp_options* o) { o->struct_size = offsetof(smtp_options, max_reply_lines) + 1; }},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -244,6 +266,279 @@ TEST(CApiRecords, EqualToTheCppApiOnEveryCaptureInEveryChunking) {
   }
   EXPECT_GT(files, 100u);
   EXPECT_GT(records, 1000u);
+}
+
+// ---- Sessions ---------------------------------------------------------------
+
+std::vector<std::string_view> Pieces(std::string_view s, std::size_t chunk) {
+  std::vector<std::string_view> out;
+  for (std::size_t pos = 0; pos < s.size(); pos += chunk)
+    out.push_back(s.substr(pos, chunk));
+  return out;
+}
+
+// The C++ Session's records for the two streams fed whole, client first.
+std::vector<smtp_fuzz::OwnedSessionRecord> RunCppSession(std::string_view client,
+                                                         std::string_view server,
+                                                         const smtp::Options& options) {
+  return smtp_fuzz::RunSession(
+      options, smtp::SessionInput::kTwoStreams,
+      {{smtp::Direction::kClient, client}, {smtp::Direction::kServer, server}});
+}
+
+// smtp_session over two streams as a two-file reader does: `chunk` octets of
+// the side smtp_session_wants names (the other when that one has ended).
+std::vector<smtp_fuzz::OwnedSessionRecord> RunCSessionByWants(std::string_view client,
+                                                              std::string_view server,
+                                                              std::size_t chunk,
+                                                              const smtp_options& options) {
+  smtp_fuzz::CSessionCollector c;
+  smtp_session* s = nullptr;
+  EXPECT_EQ(smtp_session_new(&options, SMTP_SESSION_TWO_STREAMS, &s), SMTP_STATUS_OK);
+  if (s == nullptr) return {};
+  std::string_view left[2] = {client, server};
+  bool open[2] = {true, true};
+  while (open[0] || open[1]) {
+    int side = smtp_session_wants(s) == SMTP_DIR_CLIENT ? 0 : 1;
+    if (!open[side]) side = 1 - side;
+    if (left[side].empty()) {
+      open[side] = false;
+      EXPECT_EQ(side == 0 ? smtp_session_close_client(s, c.Callback, &c)
+                          : smtp_session_close_server(s, c.Callback, &c),
+                SMTP_STATUS_OK);
+      continue;
+    }
+    const std::string piece(left[side].substr(0, chunk));
+    left[side].remove_prefix(piece.size());
+    EXPECT_EQ(side == 0 ? smtp_session_feed_client(s, piece.data(), piece.size(), c.Callback, &c)
+                        : smtp_session_feed_server(s, piece.data(), piece.size(), c.Callback, &c),
+              SMTP_STATUS_OK);
+  }
+  EXPECT_EQ(smtp_session_finish(s, c.Callback, &c), SMTP_STATUS_OK);
+  smtp_session_free(s);
+  return c.records;
+}
+
+TEST(CApiSession, EqualToTheCppSessionOnEveryRealworldPairInEveryChunking) {
+  std::size_t pairs = 0, records = 0, violations = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(SMTP_REALWORLD_DIR)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".sent") continue;
+    std::filesystem::path reply = entry.path();
+    reply.replace_extension(".reply");
+    if (!std::filesystem::exists(reply)) continue;
+    const std::string client = ReadFile(entry.path());
+    const std::string server = ReadFile(reply);
+    ++pairs;
+    for (int lenient = 0; lenient < 2; ++lenient) {
+      SCOPED_TRACE(entry.path().string() + " lenient " + std::to_string(lenient));
+      smtp::Options options;
+      options.policy = lenient ? smtp::Policy::kLenient : smtp::Policy::kStrict;
+      options.utf8 = true;
+      const smtp_options c_options = smtp_fuzz::COptions(options);
+      const auto want = RunCppSession(client, server, options);
+      records += want.size();
+      for (const auto& r : want)
+        violations += r.violations != 0 ? 1 : 0;
+      const auto check = [&](const std::vector<smtp_fuzz::OwnedSessionRecord>& got) {
+        ASSERT_EQ(got.size(), want.size());
+        for (std::size_t i = 0; i < got.size(); ++i) {
+          EXPECT_EQ(got[i], want[i]) << smtp_fuzz::DescribeSession(got[i]) << "\n"
+                                     << smtp_fuzz::DescribeSession(want[i]);
+        }
+      };
+      for (std::size_t chunk :
+           {client.size() + server.size() + 1, std::size_t{1}, std::size_t{13}, std::size_t{512}}) {
+        SCOPED_TRACE("chunk " + std::to_string(chunk));
+        {
+          SCOPED_TRACE("fed as smtp_session_wants says");
+          check(RunCSessionByWants(client, server, chunk, c_options));
+        }
+        {
+          // Alternated chunk by chunk, and in lockstep with smtp::Session
+          // (wants, extensions after every step; close calls when odd).
+          SCOPED_TRACE("alternated");
+          std::vector<smtp_fuzz::Step> steps;
+          const auto cp = Pieces(client, chunk), sp = Pieces(server, chunk);
+          for (std::size_t i = 0; i < std::max(cp.size(), sp.size()); ++i) {
+            if (i < cp.size()) steps.push_back({smtp::Direction::kClient, cp[i]});
+            if (i < sp.size()) steps.push_back({smtp::Direction::kServer, sp[i]});
+          }
+          check(smtp_fuzz::CheckSessionLockstep(options, smtp::SessionInput::kTwoStreams, steps,
+                                                chunk % 2 == 1));
+          // Interleaved: the same steps as a wire order; C equals C++ there too.
+          smtp_fuzz::CheckSessionLockstep(options, smtp::SessionInput::kInterleaved, steps, false);
+        }
+      }
+    }
+  }
+  EXPECT_GT(pairs, 100u);
+  EXPECT_GT(records, 2000u);
+  EXPECT_GT(violations, 10u);  // the captures include dialogues that break the rules
+}
+
+// Records of a session, each as a line: dir kind offset [verb|code] answers
+// violations, to check values on a hand-made transcript.
+struct SessionLines {
+  std::vector<std::string> lines;
+  static void Callback(const smtp_record* r, void* user) {
+    std::string s = r->dir == SMTP_DIR_CLIENT ? "C " : "S ";
+    s += smtp_record_kind_name(r->kind);
+    s += " @" + std::to_string(r->offset);
+    if (!r->ok) s += std::string(" error=") + smtp_error_name(r->error);
+    if (r->ok && r->kind == SMTP_RECORD_COMMAND) s += std::string(" ") + smtp_verb_name(r->verb);
+    if (r->ok && r->kind == SMTP_RECORD_REPLY) s += " " + std::to_string(r->code);
+    if (r->has_answers) s += " answers=" + std::to_string(r->answers);
+    for (int bit = 0; bit < 64; ++bit) {
+      const std::uint64_t v = std::uint64_t{1} << bit;
+      if (r->violations & v) s += std::string(" !") + smtp_violation_name(v);
+    }
+    static_cast<SessionLines*>(user)->lines.push_back(s);
+  }
+};
+
+TEST(CApiSession, RefusedDataLeavesTheNextLineACommand) {
+  // 554 to DATA: "QUIT" after it is a command, not message content.
+  const std::string client =
+      "EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\nDATA\r\n"
+      "QUIT\r\n";
+  const std::string server =
+      "220 mx.example ESMTP\r\n250-mx.example\r\n250 SIZE 1000\r\n250 ok\r\n250 ok\r\n"
+      "554 no valid recipients\r\n221 bye\r\n";
+  smtp_session* s = nullptr;
+  ASSERT_EQ(smtp_session_new(nullptr, SMTP_SESSION_TWO_STREAMS, &s), SMTP_STATUS_OK);
+  SessionLines out;
+  ASSERT_EQ(smtp_session_feed_client(s, client.data(), client.size(), out.Callback, &out),
+            SMTP_STATUS_OK);
+  ASSERT_EQ(smtp_session_feed_server(s, server.data(), 53, out.Callback, &out), SMTP_STATUS_OK);
+  // The EHLO reply is in: its capabilities are the extensions in force.
+  smtp_iter it;
+  smtp_view domain;
+  smtp_capability cap;
+  ASSERT_EQ(smtp_session_extensions(s, &it, &domain), 1);
+  EXPECT_EQ(smtp_fuzz::Str(domain), "mx.example");
+  ASSERT_EQ(smtp_capabilities_next(&it, &cap), 1);
+  EXPECT_EQ(smtp_fuzz::Str(cap.keyword), "SIZE");
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
+  ASSERT_EQ(smtp_session_feed_server(s, server.data() + 53, server.size() - 53, out.Callback, &out),
+            SMTP_STATUS_OK);
+  ASSERT_EQ(smtp_session_finish(s, out.Callback, &out), SMTP_STATUS_OK);
+  EXPECT_EQ(out.lines, (std::vector<std::string>{
+                           "S reply @0 220",
+                           "C command @0 EHLO",
+                           "S reply @22 250 answers=0",
+                           "C command @16 MAIL",
+                           "S reply @53 250 answers=16",
+                           "C command @41 RCPT",
+                           "S reply @61 250 answers=41",
+                           "C command @64 DATA",
+                           "S reply @69 554 answers=64",
+                           "C command @70 QUIT",
+                           "S reply @94 221 answers=70",
+                       }));
+  // finish started the handle over: nothing in force.
+  EXPECT_EQ(smtp_session_extensions(s, &it, &domain), 0);
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
+  EXPECT_EQ(domain.size, 0u);
+  smtp_session_free(s);
+}
+
+TEST(CApiSession, ViolationsAndWants) {
+  // RCPT before MAIL, accepted: out_of_sequence then accepted_out_of_sequence;
+  // the server's stream ends first: unanswered_command.
+  const std::string client = "HELO c.example\r\nRCPT TO:<c@d.example>\r\nNOOP\r\n";
+  const std::string server = "220 mx.example\r\n250 hi\r\n250 ok\r\n";
+  smtp_session* s = nullptr;
+  ASSERT_EQ(smtp_session_new(nullptr, SMTP_SESSION_TWO_STREAMS, &s), SMTP_STATUS_OK);
+  SessionLines out;
+  // Nothing fed: the greeting decides everything, so the session wants the server.
+  EXPECT_EQ(smtp_session_wants(s), SMTP_DIR_SERVER);
+  ASSERT_EQ(smtp_session_feed_server(s, server.data(), server.size(), out.Callback, &out),
+            SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_session_wants(s), SMTP_DIR_CLIENT);
+  ASSERT_EQ(smtp_session_feed_client(s, client.data(), client.size(), out.Callback, &out),
+            SMTP_STATUS_OK);
+  ASSERT_EQ(smtp_session_close_server(s, out.Callback, &out), SMTP_STATUS_OK);
+  ASSERT_EQ(smtp_session_finish(s, out.Callback, &out), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_session_extensions(s, nullptr, nullptr), 0);  // HELO: none
+  smtp_session_free(s);
+  EXPECT_EQ(out.lines, (std::vector<std::string>{
+                           "S reply @0 220",
+                           "C command @0 HELO",
+                           "S reply @16 250 answers=0",
+                           "C command @16 RCPT !out_of_sequence",
+                           "S reply @24 250 answers=16 !accepted_out_of_sequence",
+                           "C command @39 NOOP !unanswered_command",
+                       }));
+}
+
+TEST(CApiSession, OptionsInputAndMisuse) {
+  smtp_session* s = reinterpret_cast<smtp_session*>(&s);
+  EXPECT_EQ(smtp_session_new(nullptr, 2, &s), SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(s, nullptr);
+  EXPECT_EQ(smtp_session_new(nullptr, -1, &s), SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_session_new(nullptr, SMTP_SESSION_INTERLEAVED, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  smtp_options o;
+  smtp_options_init(&o);
+  o.policy = 7;
+  EXPECT_EQ(smtp_session_new(&o, SMTP_SESSION_INTERLEAVED, &s), SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_session_feed_client(nullptr, "x", 1, nullptr, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_session_finish(nullptr, nullptr, nullptr), SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_session_wants(nullptr), SMTP_DIR_NONE);
+  EXPECT_EQ(smtp_session_extensions(nullptr, nullptr, nullptr), 0);
+  smtp_session_free(nullptr);
+
+  // An older caller's struct, without max_pending: the default applies.
+  smtp_options_init(&o);
+  o.struct_size = offsetof(smtp_options, max_pending);
+  o.max_pending = 1;  // beyond struct_size: not read
+  ASSERT_EQ(smtp_session_new(&o, SMTP_SESSION_TWO_STREAMS, &s), SMTP_STATUS_OK);
+  const std::string big = "NOOP " + std::string(200, 'x') + "\r\n";
+  SessionLines out;
+  ASSERT_EQ(smtp_session_feed_client(s, big.data(), big.size(), out.Callback, &out),
+            SMTP_STATUS_OK);
+  EXPECT_TRUE(out.lines.empty());  // waits for the greeting, within the default
+  EXPECT_EQ(smtp_session_feed_client(s, nullptr, 1, nullptr, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  smtp_session_free(s);
+
+  // max_pending read: a small one lets the client octets go unanswered early.
+  smtp_options_init(&o);
+  o.max_pending = 16;
+  ASSERT_EQ(smtp_session_new(&o, SMTP_SESSION_TWO_STREAMS, &s), SMTP_STATUS_OK);
+  out.lines.clear();
+  ASSERT_EQ(smtp_session_feed_client(s, big.data(), big.size(), out.Callback, &out),
+            SMTP_STATUS_OK);
+  EXPECT_FALSE(out.lines.empty());
+  smtp_session_free(s);
+}
+
+TEST(CApiSession, ReentryAndThrowingCallback) {
+  struct Inner {
+    smtp_session* s;
+    smtp_status feed = SMTP_STATUS_OK, close = SMTP_STATUS_OK, finish = SMTP_STATUS_OK;
+    static void Callback(const smtp_record*, void* user) {
+      auto* self = static_cast<Inner*>(user);
+      self->feed = smtp_session_feed_server(self->s, "250 x\r\n", 7, nullptr, nullptr);
+      self->close = smtp_session_close_client(self->s, nullptr, nullptr);
+      self->finish = smtp_session_finish(self->s, nullptr, nullptr);
+      smtp_session_free(self->s);  // refused inside the callback
+    }
+  } inner{};
+  ASSERT_EQ(smtp_session_new(nullptr, SMTP_SESSION_INTERLEAVED, &inner.s), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_session_feed_server(inner.s, "220 hi\r\n", 8, Inner::Callback, &inner),
+            SMTP_STATUS_OK);
+  EXPECT_EQ(inner.feed, SMTP_STATUS_REENTERED);
+  EXPECT_EQ(inner.close, SMTP_STATUS_REENTERED);
+  EXPECT_EQ(inner.finish, SMTP_STATUS_REENTERED);
+  const auto thrower = [](const smtp_record*, void*) { throw std::runtime_error("callback"); };
+  EXPECT_EQ(smtp_session_feed_client(inner.s, "NOOP\r\n", 6, nullptr, nullptr), SMTP_STATUS_OK);
+  // The reply completes NOOP and itself: two records, the first one throws.
+  EXPECT_EQ(smtp_session_feed_server(inner.s, "250 ok\r\n", 8, thrower, nullptr),
+            SMTP_STATUS_INTERNAL);
+  EXPECT_EQ(smtp_session_finish(inner.s, nullptr, nullptr), SMTP_STATUS_BROKEN);
+  smtp_session_free(inner.s);
 }
 
 // One record, copied out during its callback.

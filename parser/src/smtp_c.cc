@@ -1,5 +1,5 @@
 // The C API (smtp/smtp.h) over the C++ stream parsers: handles own a
-// smtp::CommandStream or smtp::ReplyStream, records are translated field by
+// smtp::CommandStream, smtp::ReplyStream or smtp::Session, records are translated field by
 // field into smtp_record, iterators keep the C++ iterators in caller memory.
 // No grammar lives here. Every exception stops at this boundary.
 #define SMTP_BUILDING_C_API 1
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string_view>
 #include <type_traits>
 
@@ -18,6 +19,7 @@
 #include "smtp/line.h"
 #include "smtp/options.h"
 #include "smtp/reply.h"
+#include "smtp/session.h"
 #include "smtp/stream.h"
 
 // The C enums carry the C++ values: they are the same ABI.
@@ -69,6 +71,39 @@ static_assert(SMTP_DEVIATION_REPEATED_PARAM ==
 static_assert(SMTP_DEVIATION_COUNT == smtp::kDeviationCount);
 static_assert(sizeof(smtp::Deviations{}.bits()) <= sizeof(std::uint32_t));
 
+static_assert(SMTP_VIOLATION_BAD_GREETING == static_cast<unsigned>(smtp::Violation::kBadGreeting));
+static_assert(SMTP_VIOLATION_EARLY_TALKER == static_cast<unsigned>(smtp::Violation::kEarlyTalker));
+static_assert(SMTP_VIOLATION_OUT_OF_SEQUENCE ==
+              static_cast<unsigned>(smtp::Violation::kOutOfSequence));
+static_assert(SMTP_VIOLATION_ACCEPTED_OUT_OF_SEQUENCE ==
+              static_cast<unsigned>(smtp::Violation::kAcceptedOutOfSequence));
+static_assert(SMTP_VIOLATION_NOT_ADVERTISED ==
+              static_cast<unsigned>(smtp::Violation::kNotAdvertised));
+static_assert(SMTP_VIOLATION_UNEXPECTED_REPLY_CODE ==
+              static_cast<unsigned>(smtp::Violation::kUnexpectedReplyCode));
+static_assert(SMTP_VIOLATION_REPLY_WITHOUT_COMMAND ==
+              static_cast<unsigned>(smtp::Violation::kReplyWithoutCommand));
+static_assert(SMTP_VIOLATION_UNANSWERED_COMMAND ==
+              static_cast<unsigned>(smtp::Violation::kUnansweredCommand));
+static_assert(SMTP_VIOLATION_PIPELINING_NOT_ADVERTISED ==
+              static_cast<unsigned>(smtp::Violation::kPipeliningNotAdvertised));
+static_assert(SMTP_VIOLATION_NOT_LAST_IN_GROUP ==
+              static_cast<unsigned>(smtp::Violation::kNotLastInGroup));
+static_assert(SMTP_VIOLATION_STARTTLS_INJECTION ==
+              static_cast<unsigned>(smtp::Violation::kStarttlsInjection));
+static_assert(SMTP_VIOLATION_STARTTLS_RESPONSE_INJECTION ==
+              static_cast<unsigned>(smtp::Violation::kStarttlsResponseInjection));
+static_assert(SMTP_VIOLATION_PENDING_OVERFLOW ==
+              static_cast<unsigned>(smtp::Violation::kPendingOverflow));
+// A new smtp::Violation needs its SMTP_VIOLATION_ constant in smtp.h.
+static_assert(SMTP_VIOLATION_COUNT == smtp::kViolationCount);
+static_assert(sizeof(smtp::Violations{}.bits()) <= sizeof(std::uint64_t));
+
+static_assert(SMTP_DIR_CLIENT == static_cast<int>(smtp::Direction::kClient) + 1);
+static_assert(SMTP_DIR_SERVER == static_cast<int>(smtp::Direction::kServer) + 1);
+static_assert(SMTP_SESSION_TWO_STREAMS == static_cast<int>(smtp::SessionInput::kTwoStreams));
+static_assert(SMTP_SESSION_INTERLEAVED == static_cast<int>(smtp::SessionInput::kInterleaved));
+
 static_assert(SMTP_RECORD_COMMAND == static_cast<int>(smtp::RecordKind::kCommand));
 static_assert(SMTP_RECORD_DATA == static_cast<int>(smtp::RecordKind::kData));
 static_assert(SMTP_RECORD_AUTH_RESPONSE == static_cast<int>(smtp::RecordKind::kAuthResponse));
@@ -117,10 +152,23 @@ struct smtp_reply_stream {
   bool broken = false;
 };
 
+// A session handle. Finish spends a smtp::Session; the handle then starts a
+// new one with the same options, as the streams do.
+struct smtp_session {
+  smtp_session(const smtp::Options& o, smtp::SessionInput i) : options(o), input(i) {
+    session.emplace(options, input);
+  }
+  smtp::Options options;
+  smtp::SessionInput input;
+  std::optional<smtp::Session> session;
+  bool busy = false;
+  bool broken = false;
+};
+
 namespace {
 
-// The first (and so far only) layout of smtp_options: a caller's struct must
-// hold at least this much.
+// The first layout of smtp_options (before max_pending): a caller's struct
+// must hold at least this much.
 constexpr std::size_t kOptionsV1Size = offsetof(smtp_options, max_reply_lines) + sizeof(size_t);
 
 // The defaults as the C struct; also the source of smtp_options_init.
@@ -136,6 +184,7 @@ smtp_options DefaultOptions() {
   o.max_reply_line = d.max_reply_line;
   o.max_data_line = d.max_data_line;
   o.max_reply_lines = d.max_reply_lines;
+  o.max_pending = d.max_pending;
   return o;
 }
 
@@ -161,6 +210,7 @@ bool ToOptions(const smtp_options* in, smtp::Options* out) {
   out->max_reply_line = o.max_reply_line;
   out->max_data_line = o.max_data_line;
   out->max_reply_lines = o.max_reply_lines;
+  out->max_pending = o.max_pending;
   return true;
 }
 
@@ -233,6 +283,15 @@ void Fill(const smtp::Record& r, smtp_record* c) {
   }
 }
 
+// The C record for a session record: the one-way fields plus the session's.
+void FillSession(const smtp::SessionRecord& r, smtp_record* c) {
+  Fill(r.record, c);
+  c->dir = r.dir == smtp::Direction::kClient ? SMTP_DIR_CLIENT : SMTP_DIR_SERVER;
+  c->has_answers = r.has_answers ? 1 : 0;
+  c->answers = r.has_answers ? r.answers : 0;
+  c->violations = r.violations.bits();
+}
+
 // Runs `body` on a handle: refuses re-entry and broken handles, and turns
 // every exception into a status (no exception crosses the C ABI).
 template <typename Handle, typename Body>
@@ -262,6 +321,18 @@ struct CallbackSink {
     if (callback == nullptr) return;
     smtp_record c;
     Fill(r, &c);
+    callback(&c, user);
+  }
+};
+
+// The sink handed to the C++ session.
+struct SessionCallbackSink {
+  smtp_record_callback callback;
+  void* user;
+  void operator()(const smtp::SessionRecord& r) const {
+    if (callback == nullptr) return;
+    smtp_record c;
+    FillSession(r, &c);
     callback(&c, user);
   }
 };
@@ -354,6 +425,14 @@ const char* smtp_deviation_name(uint32_t deviation) {
     return "unknown";
   }
   return Cstr(smtp::DeviationName(static_cast<smtp::Deviation>(deviation)));
+}
+
+const char* smtp_violation_name(uint64_t violation) {
+  // One bit of the C++ set's width; ViolationName says "unknown" for the rest.
+  if (violation == 0 || violation > 0xffffu || (violation & (violation - 1)) != 0) {
+    return "unknown";
+  }
+  return Cstr(smtp::ViolationName(static_cast<smtp::Violation>(violation)));
 }
 
 const char* smtp_record_kind_name(int32_t kind) {
@@ -532,6 +611,91 @@ smtp_status smtp_reply_stream_finish(smtp_reply_stream* stream, smtp_record_call
 
 uint64_t smtp_reply_stream_offset(const smtp_reply_stream* stream) {
   return stream == nullptr ? 0 : stream->stream.offset();
+}
+
+// ---- Session -----------------------------------------------------------------
+
+smtp_status smtp_session_new(const smtp_options* options, int32_t input, smtp_session** out) {
+  if (out == nullptr) return SMTP_STATUS_INVALID_ARGUMENT;
+  *out = nullptr;
+  smtp::Options o;
+  if (!ToOptions(options, &o)) return SMTP_STATUS_INVALID_ARGUMENT;
+  const int32_t i = input;
+  if (i != SMTP_SESSION_TWO_STREAMS && i != SMTP_SESSION_INTERLEAVED) {
+    return SMTP_STATUS_INVALID_ARGUMENT;
+  }
+  try {
+    *out = new smtp_session(o, i == SMTP_SESSION_INTERLEAVED ? smtp::SessionInput::kInterleaved
+                                                             : smtp::SessionInput::kTwoStreams);
+  } catch (const std::bad_alloc&) {
+    return SMTP_STATUS_NO_MEMORY;
+  } catch (...) {
+    return SMTP_STATUS_INTERNAL;
+  }
+  return SMTP_STATUS_OK;
+}
+
+void smtp_session_free(smtp_session* session) {
+  if (session == nullptr || session->busy) return;
+  delete session;
+}
+
+smtp_status smtp_session_feed_client(smtp_session* session, const char* data, size_t size,
+                                     smtp_record_callback callback, void* user) {
+  if (data == nullptr && size != 0) return SMTP_STATUS_INVALID_ARGUMENT;
+  return Guarded(session, [&] {
+    session->session->FeedClient(size == 0 ? std::string_view() : std::string_view(data, size),
+                                 SessionCallbackSink{callback, user});
+  });
+}
+
+smtp_status smtp_session_feed_server(smtp_session* session, const char* data, size_t size,
+                                     smtp_record_callback callback, void* user) {
+  if (data == nullptr && size != 0) return SMTP_STATUS_INVALID_ARGUMENT;
+  return Guarded(session, [&] {
+    session->session->FeedServer(size == 0 ? std::string_view() : std::string_view(data, size),
+                                 SessionCallbackSink{callback, user});
+  });
+}
+
+smtp_status smtp_session_close_client(smtp_session* session, smtp_record_callback callback,
+                                      void* user) {
+  return Guarded(session, [&] {
+    session->session->CloseClient(SessionCallbackSink{callback, user});
+  });
+}
+
+smtp_status smtp_session_close_server(smtp_session* session, smtp_record_callback callback,
+                                      void* user) {
+  return Guarded(session, [&] {
+    session->session->CloseServer(SessionCallbackSink{callback, user});
+  });
+}
+
+smtp_status smtp_session_finish(smtp_session* session, smtp_record_callback callback, void* user) {
+  return Guarded(session, [&] {
+    session->session->Finish(SessionCallbackSink{callback, user});
+    // A spent session starts over, as a stream does after finish.
+    session->session.reset();
+    session->session.emplace(session->options, session->input);
+  });
+}
+
+int32_t smtp_session_wants(const smtp_session* session) {
+  if (session == nullptr || !session->session.has_value()) return SMTP_DIR_NONE;
+  return session->session->wants() == smtp::Direction::kClient ? SMTP_DIR_CLIENT : SMTP_DIR_SERVER;
+}
+
+int smtp_session_extensions(const smtp_session* session, smtp_iter* iter, smtp_view* domain) {
+  const smtp::EhloReply* ehlo = nullptr;
+  if (session != nullptr && session->session.has_value()) ehlo = session->session->extensions();
+  if (domain != nullptr) *domain = View(ehlo != nullptr ? ehlo->domain : std::string_view());
+  if (iter != nullptr) {
+    const smtp::Capabilities capabilities =
+        ehlo != nullptr ? ehlo->capabilities : smtp::Capabilities();
+    StartIter(iter, capabilities.begin(), capabilities.end());
+  }
+  return ehlo != nullptr ? 1 : 0;
 }
 
 }  // extern "C"

@@ -12,6 +12,11 @@ grammar, records, errors and deviations as the ``smtp-parse`` tool
             print(record.path, record.params)
     stream.finish()  # at end of input: reports an unfinished record
 
+    session = smtp.Session(interleaved=True)  # both directions (SPEC section 5)
+    session.feed_server(b"220 mx.example ESMTP\r\n")
+    for record in session.feed_client(b"EHLO c.example\r\n"):
+        print(record.dir, record.kind, record.violations)
+
 Records tile the input: every octet belongs to exactly one record, in order,
 whatever the chunking. Fields taken from the wire are ``bytes``; fields that
 do not apply to a record are ``None``.
@@ -19,7 +24,7 @@ do not apply to a record are ``None``.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Tuple, Union
 
 from . import _smtp
@@ -36,7 +41,9 @@ __all__ = [
     "Record",
     "Reply",
     "ReplyStream",
+    "Session",
     "Tls",
+    "Violation",
     "AnyRecord",
 ]
 
@@ -90,6 +97,25 @@ class Deviation(enum.IntEnum):
     repeated_param = 1 << 11
 
 
+class Violation(enum.IntEnum):
+    """Session rules broken (SPEC section 5), by their SPEC names; values
+    are the C (smtp_violation) and C++ (smtp::Violation) bit values."""
+
+    bad_greeting = 1 << 0
+    early_talker = 1 << 1
+    out_of_sequence = 1 << 2
+    accepted_out_of_sequence = 1 << 3
+    not_advertised = 1 << 4
+    unexpected_reply_code = 1 << 5
+    reply_without_command = 1 << 6
+    unanswered_command = 1 << 7
+    pipelining_not_advertised = 1 << 8
+    not_last_in_group = 1 << 9
+    starttls_injection = 1 << 10
+    starttls_response_injection = 1 << 11
+    pending_overflow = 1 << 12
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     """One ESMTP parameter of MAIL or RCPT: ``keyword[=value]``."""
@@ -114,6 +140,14 @@ class Record:
     octets, terminators included. When ``ok`` is False, ``error``,
     ``error_offset`` (absolute) and ``message`` say what and where;
     otherwise they are None. ``deviations`` lists what lenient tolerated.
+
+    Records of a Session also have ``dir`` ("client" or "server"),
+    ``answers`` (a reply: the client offset of the record it answers; None
+    for the greeting and for a reply that answers nothing) and
+    ``violations`` (the session rules it broke). One-way streams leave them
+    None, None and (). These three are keyword-only with defaults, so the
+    one-way fields and their order are unchanged. ``ok`` stays the
+    grammar's verdict; ``smtp-parse session`` prints ``session_ok``.
     """
 
     ok: bool
@@ -124,6 +158,15 @@ class Record:
     error_offset: Optional[int]
     message: Optional[str]
     deviations: Tuple[Deviation, ...]
+    dir: Optional[str] = field(default=None, kw_only=True)  # "client", "server"
+    answers: Optional[int] = field(default=None, kw_only=True)
+    violations: Tuple[Violation, ...] = field(default=(), kw_only=True)
+
+    @property
+    def session_ok(self) -> bool:
+        """True when the grammar and every session rule held (the "ok" of
+        ``smtp-parse session``); equal to ``ok`` for one-way records."""
+        return self.ok and not self.violations
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +224,8 @@ class Reply(Record):
 
 AnyRecord = Union[Command, Data, AuthResponse, Tls, Reply]
 
-_TYPES = _smtp.make_types((Command, Data, AuthResponse, Tls, Reply, Param, Capability, Error, Deviation))
+_TYPES = _smtp.make_types(
+    (Command, Data, AuthResponse, Tls, Reply, Param, Capability, Error, Deviation, Violation))
 
 _LIMITS_DOC = """
     Limits are in octets, line end included (defaults: RFC 5321 section
@@ -270,3 +314,84 @@ class ReplyStream(_Stream):
 
     __init__.__doc__ = """ehlo: read 250 replies as EHLO replies; lenient: accept the named
     deviations; utf8: RFC 6531 UTF-8 in reply text.""" + _LIMITS_DOC
+
+
+class Session:
+    """Both directions of one SMTP connection parsed together (SPEC section
+    5): the server's replies decide what the client's octets are (content
+    only after 354, one SASL response per 334, TLS only after 220 to
+    STARTTLS, the reply to EHLO read as an EHLO reply), and the dialogue is
+    checked (``violations``).
+
+    ``interleaved=True`` when each direction is fed as it crossed the wire
+    (a proxy, a server feeding what it read and wrote): the timing rules
+    (early_talker, pipelining_not_advertised, not_last_in_group, octets sent
+    too early after STARTTLS) are checked only then. ``interleaved=False``
+    (two streams, captured apart): feed in any order and chunks; feed the
+    side ``wants`` names to stay within ``max_pending``.
+
+    Records come in wire order (two streams: a command, then its reply);
+    each direction's records tile that direction, offsets counting within
+    it. Memory: the streams' limits plus ``max_pending`` octets per
+    direction.
+    """
+
+    __slots__ = ("_impl",)
+
+    def __init__(
+        self,
+        *,
+        lenient: bool = False,
+        utf8: bool = False,
+        interleaved: bool = False,
+        max_pending: int = 65536,
+        max_command_line: int = 512,
+        max_auth_line: int = 12288,
+        max_reply_line: int = 512,
+        max_data_line: int = 1000,
+        max_reply_lines: int = 1000,
+    ) -> None:
+        self._impl = _smtp.Session(
+            _TYPES, interleaved, max_pending, lenient, utf8, max_command_line, max_auth_line,
+            max_reply_line, max_data_line, max_reply_lines)
+
+    __init__.__doc__ = """lenient: accept the named deviations; utf8: RFC 6531 UTF-8;
+    interleaved: fed in wire order (else two streams); max_pending: octets
+    per direction that may wait for the other side (beyond it:
+    pending_overflow).""" + _LIMITS_DOC
+
+    def feed_client(self, data: Union[bytes, bytearray, memoryview]) -> list[AnyRecord]:
+        """Octets the client sent. Returns the records they complete, in
+        either direction, in order. ``data`` is not kept after the call."""
+        return self._impl.feed_client(data)
+
+    def feed_server(self, data: Union[bytes, bytearray, memoryview]) -> list[AnyRecord]:
+        """Octets the server sent; as feed_client."""
+        return self._impl.feed_server(data)
+
+    def close_client(self) -> list[AnyRecord]:
+        """The client's direction ended (its file, its half of the
+        connection); later client octets are ignored."""
+        return self._impl.close_client()
+
+    def close_server(self) -> list[AnyRecord]:
+        """The server's direction ended; as close_client."""
+        return self._impl.close_server()
+
+    def finish(self) -> list[AnyRecord]:
+        """End of both directions: returns what is unfinished (incomplete
+        records, unanswered commands, the tls records). The session then
+        starts over."""
+        return self._impl.finish()
+
+    @property
+    def wants(self) -> str:
+        """"client" or "server": the direction whose octets the session needs
+        to go on (two streams); always "client" when interleaved."""
+        return self._impl.wants
+
+    @property
+    def extensions(self) -> Optional[Tuple[bytes, Tuple[Capability, ...]]]:
+        """The EHLO reply in force as (domain, capabilities); None before an
+        accepted EHLO and after an accepted HELO (RFC 5321 4.1.1.1)."""
+        return self._impl.extensions

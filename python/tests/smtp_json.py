@@ -1,4 +1,4 @@
-"""smtp-parse's JSON Lines (SPEC section 4) from smtp package records, for
+"""smtp-parse's JSON Lines (SPEC sections 4 and 5) from smtp package records, for
 the byte-identical replay test. Same member order and string escaping as
 tools/json_writer.h: well-formed UTF-8 passes through, every other octet
 and every control is \\u00XX (short forms for \\n \\r \\t \\b \\f)."""
@@ -26,8 +26,10 @@ def string(value: bytes | str) -> str:
 
 
 def record_line(r: smtp.AnyRecord) -> str:
-    out = ['{"ok":', "true" if r.ok else "false", ',"kind":', string(r.kind),
-           ',"offset":', str(r.offset), ',"length":', str(r.length)]
+    out = ['{"ok":', "true" if r.session_ok else "false", ',"kind":', string(r.kind)]
+    if r.dir is not None:  # a session record (SPEC section 5)
+        out += [',"dir":', string(r.dir)]
+    out += [',"offset":', str(r.offset), ',"length":', str(r.length)]
     if not r.ok:
         out += [',"error":', string(r.error.name), ',"error_offset":', str(r.error_offset),
                 ',"message":', string(r.message)]
@@ -64,5 +66,9 @@ def record_line(r: smtp.AnyRecord) -> str:
                 for c in r.capabilities)
             out += [',"domain":', string(r.domain), ',"greeting":', string(r.greeting),
                     ',"capabilities":[', caps, "]"]
+    if r.answers is not None:
+        out += [',"answers":', str(r.answers)]
+    if r.violations:
+        out += [',"violations":[', ",".join(string(v.name) for v in r.violations), "]"]
     out.append("}\n")
     return "".join(out)

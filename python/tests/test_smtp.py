@@ -232,3 +232,120 @@ def test_replay_is_byte_identical_to_smtp_parse():
             failures.append("%s %s %s" % (mode, f.relative_to(ROOT), " ".join(flags)))
     assert runs > 1000
     assert not failures, "%d of %d runs differ, e.g. %s" % (len(failures), runs, failures[:5])
+
+
+# ---- Session -------------------------------------------------------------------
+
+def test_violation_enum_has_the_spec_names_and_bits():
+    for bit in range(64):
+        name = _smtp.violation_name(1 << bit)
+        if name != "unknown":
+            assert smtp.Violation[name] == 1 << bit
+    for v in smtp.Violation:
+        assert v.name == _smtp.violation_name(v.value)
+    assert smtp.Violation.bad_greeting == 1
+    assert smtp.Violation.pending_overflow == 1 << 12
+
+
+def test_one_way_records_have_empty_session_fields():
+    (r,) = smtp.CommandStream().feed(b"NOOP\r\n")
+    assert r.dir is None and r.answers is None and r.violations == () and r.session_ok
+
+
+def test_session_refused_data_leaves_the_next_line_a_command():
+    s = smtp.Session()
+    client = (b"EHLO c.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<c@d.example>\r\n"
+              b"DATA\r\nQUIT\r\n")
+    server = (b"220 mx.example ESMTP\r\n250-mx.example\r\n250 SIZE 1000\r\n250 ok\r\n"
+              b"250 ok\r\n554 5.5.1 no valid recipients\r\n221 bye\r\n")
+    assert s.wants == "server"  # nothing means anything before the greeting
+    records = s.feed_client(client) + s.feed_server(server[:53])
+    assert s.extensions == (b"mx.example", (smtp.Capability(b"SIZE", (b"1000",)),))
+    records += s.feed_server(server[53:]) + s.finish()
+    assert [(r.dir, r.kind, r.offset) for r in records] == [
+        ("server", "reply", 0), ("client", "command", 0), ("server", "reply", 22),
+        ("client", "command", 16), ("server", "reply", 53), ("client", "command", 41),
+        ("server", "reply", 61), ("client", "command", 64), ("server", "reply", 69),
+        ("client", "command", 70), ("server", "reply", 100)]
+    quit_ = records[9]
+    assert isinstance(quit_, smtp.Command) and quit_.ok and quit_.verb == "QUIT"
+    refused = records[8]
+    assert refused.code == 554 and refused.enhanced == b"5.5.1" and refused.answers == 64
+    ehlo = records[2]
+    assert ehlo.domain == b"mx.example" and ehlo.answers == 0
+    assert records[0].answers is None  # the greeting answers nothing
+    assert all(r.session_ok and r.violations == () for r in records)
+    assert s.extensions is None  # finish started over
+
+
+def test_session_violations_by_name():
+    s = smtp.Session(interleaved=True)
+    records = s.feed_client(b"HELO c.example\r\n")  # before the greeting: early talker
+    records += s.feed_server(b"220 mx.example\r\n250 hi\r\n")
+    records += s.feed_client(b"RCPT TO:<c@d.example>\r\n")
+    records += s.feed_server(b"250 ok\r\n")
+    records += s.finish()
+    by_kind = [(r.dir, r.kind, tuple(v.name for v in r.violations)) for r in records]
+    assert ("client", "command", ("out_of_sequence",)) in by_kind
+    assert ("server", "reply", ("accepted_out_of_sequence",)) in by_kind
+    assert any("early_talker" in names for _, _, names in by_kind)
+    rcpt = next(r for r in records if r.kind == "command" and r.verb == "RCPT")
+    assert rcpt.ok and not rcpt.session_ok
+    assert rcpt.violations == (smtp.Violation.out_of_sequence,)
+
+
+def test_session_options():
+    with pytest.raises(ValueError):
+        smtp.Session(max_command_line=1)
+    with pytest.raises(TypeError):
+        smtp.Session(True)  # keyword-only
+    # A small max_pending: client octets stop waiting for the greeting.
+    s = smtp.Session(max_pending=16)
+    assert s.feed_client(b"NOOP " + b"x" * 100 + b"\r\n") != []
+    assert smtp.Session().feed_client(b"NOOP " + b"x" * 100 + b"\r\n") == []
+
+
+def _session_pairs():
+    return sorted(p for p in (ROOT / "tests/data/realworld").rglob("*.sent")
+                  if p.with_suffix(".reply").is_file())
+
+
+@pytest.mark.skipif(not SMTP_PARSE, reason="SMTP_PARSE (smtp-parse) not given")
+def test_session_replay_is_byte_identical_to_smtp_parse_session():
+    runs = 0
+    failures = []
+    pairs = _session_pairs()
+    assert len(pairs) > 100
+    for n, sent in enumerate(pairs):
+        reply = sent.with_suffix(".reply")
+        client, server = sent.read_bytes(), reply.read_bytes()
+        for flags in ((), ("--lenient",), ("--utf8",), ("--lenient", "--utf8")):
+            want = subprocess.run([SMTP_PARSE, "session", str(sent), str(reply), *flags],
+                                  capture_output=True, check=False)
+            s = smtp.Session(lenient="--lenient" in flags, utf8="--utf8" in flags)
+            chunk = (1, 5, 64, 65536)[(n + len(flags)) % 4]
+            records = []
+            pos = [0, 0]
+            data = (client, server)
+            feed = (s.feed_client, s.feed_server)
+            close = (s.close_client, s.close_server)
+            open_ = [True, True]
+            # As smtp-parse reads two files: the side the session wants.
+            while open_[0] or open_[1]:
+                side = 0 if s.wants == "client" else 1
+                if not open_[side]:
+                    side = 1 - side
+                piece = data[side][pos[side]:pos[side] + chunk]
+                if not piece:
+                    open_[side] = False
+                    records += close[side]()
+                    continue
+                pos[side] += len(piece)
+                records += feed[side](piece)
+            records += s.finish()
+            got = "".join(smtp_json.record_line(r) for r in records).encode("utf-8")
+            status = 0 if all(r.session_ok for r in records) else 1
+            runs += 1
+            if got != want.stdout or status != want.returncode:
+                failures.append("%s %s" % (sent.relative_to(ROOT), " ".join(flags)))
+    assert not failures, "%d of %d runs differ, e.g. %s" % (len(failures), runs, failures[:5])

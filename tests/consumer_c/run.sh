@@ -10,7 +10,9 @@
 # tests/data/ and corpus/regressions/ in every mode (commands, replies,
 # ehlo) strict, lenient with utf8, and utf8 with a small --max-line, through both
 # builds and in chunks of 1 to 65536 octets, and requires output and exit
-# status byte-identical to smtp-parse's.
+# status byte-identical to smtp-parse's. Every .sent/.reply pair under
+# tests/data/realworld is also replayed as `session CLIENT SERVER`, strict
+# and lenient.
 set -euo pipefail
 
 if [[ $# -lt 4 ]]; then
@@ -72,6 +74,26 @@ while IFS= read -r -d '' f; do files+=("$f"); done < <(
 flag_sets=("" "--lenient --utf8" "--utf8 --max-line 64")
 chunks=(65536 1 7 64 4096)
 runs=0 failed=0 n=0
+# Runs smtp-parse and the consumer (the shared and the static build in turn,
+# each time in the next chunk size) on the same arguments, counting runs and
+# differences. $1 names the run in messages.
+compare() {
+  local label=$1
+  shift
+  local chunk=${chunks[$((n % ${#chunks[@]}))]} app=$work/smtp_replay want_rc=0 got_rc=0
+  if (( n % 2 )); then app=$work/smtp_replay_static; fi
+  n=$((n + 1))
+  "$smtp_parse" "$@" >"$work/want" 2>/dev/null || want_rc=$?
+  "$app" "$@" --chunk "$chunk" >"$work/got" || got_rc=$?
+  runs=$((runs + 1))
+  if [[ $want_rc -ne $got_rc ]] || ! cmp -s "$work/want" "$work/got"; then
+    failed=$((failed + 1))
+    if (( failed <= 5 )); then
+      echo "FAIL: $label --chunk $chunk ($(basename "$app")): exit $got_rc, smtp-parse $want_rc" >&2
+      diff "$work/want" "$work/got" | head -6 >&2 || true
+    fi
+  fi
+}
 # The mode(s) a file is written for get every flag set; the other modes get
 # lenient+utf8 (their records are mostly errors, still compared). The Python
 # replay (python/tests) covers strict+utf8 and lenient alone.
@@ -92,25 +114,26 @@ for f in "${files[@]}"; do
     [[ "$mine" == *" $mode "* ]] || sets=("--lenient --utf8")
     for set in "${sets[@]}"; do
       read -r -a extra <<<"$set"
-      chunk=${chunks[$((n % ${#chunks[@]}))]}
-      app=$work/smtp_replay
-      (( n % 2 )) && app=$work/smtp_replay_static
-      n=$((n + 1))
-      want_rc=0 got_rc=0
-      "$smtp_parse" "$mode" "$f" "${extra[@]}" >"$work/want" 2>/dev/null || want_rc=$?
-      "$app" "$mode" "$f" "${extra[@]}" --chunk "$chunk" >"$work/got" || got_rc=$?
-      runs=$((runs + 1))
-      if [[ $want_rc -ne $got_rc ]] || ! cmp -s "$work/want" "$work/got"; then
-        failed=$((failed + 1))
-        if (( failed <= 5 )); then
-          echo "FAIL: $mode ${f#"$root"/} $set --chunk $chunk ($(basename "$app")):" \
-            "exit $got_rc, smtp-parse $want_rc" >&2
-          diff "$work/want" "$work/got" | head -6 >&2 || true
-        fi
-      fi
+      compare "$mode ${f#"$root"/} $set" "$mode" "$f" "${extra[@]}"
     done
   done
 done
 echo "replayed ${#files[@]} files, $runs runs (3 modes, up to ${#flag_sets[@]} flag sets):" \
   "$((runs - failed)) byte-identical to smtp-parse, $failed differ"
-(( failed == 0 ))
+oneway_runs=$runs oneway_failed=$failed
+
+# Sessions: each client capture with its server's replies.
+pairs=0
+while IFS= read -r -d '' sent; do
+  reply=${sent%.sent}.reply
+  [[ -f "$reply" ]] || continue
+  pairs=$((pairs + 1))
+  for set in "" "--lenient --utf8"; do
+    read -r -a extra <<<"$set"
+    compare "session ${sent#"$root"/} $set" session "$sent" "$reply" "${extra[@]}"
+  done
+done < <(find "$root/tests/data/realworld" -name '*.sent' -type f -print0 | sort -z)
+session_runs=$((runs - oneway_runs)) session_failed=$((failed - oneway_failed))
+echo "replayed $pairs .sent/.reply pairs as sessions, $session_runs runs:" \
+  "$((session_runs - session_failed)) byte-identical to smtp-parse session, $session_failed differ"
+(( pairs > 100 && failed == 0 ))

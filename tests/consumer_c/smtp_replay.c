@@ -2,6 +2,10 @@
  * built from an install prefix with `pkg-config --cflags --libs smtp`.
  *
  *   smtp_replay commands|replies|ehlo FILE [--lenient] [--utf8] [--max-line N] [--chunk N]
+ *   smtp_replay session CLIENT_FILE SERVER_FILE [same options]
+ *
+ * session reads the two files through one smtp_session (two streams), each
+ * time from the side smtp_session_wants names, as `smtp-parse session` does.
  *
  * It prints the same JSON Lines as `smtp-parse` (SPEC section 4) and exits
  * with the same status (0 all ok, 1 some record not ok, 2 usage or I/O
@@ -281,11 +285,17 @@ static void put_reply(buffer* b, const smtp_record* r) {
 static void on_record(const smtp_record* r, void* user) {
   context* ctx = (context*)user;
   buffer* b = &ctx->out;
-  if (!r->ok) ctx->all_ok = 0;
+  /* A session record is ok when the grammar and every session rule held. */
+  const int ok = r->ok && r->violations == 0;
+  if (!ok) ctx->all_ok = 0;
   put_str(b, "{\"ok\":");
-  put_str(b, r->ok ? "true" : "false");
+  put_str(b, ok ? "true" : "false");
   put_key(b, "kind");
   put_cstr(b, smtp_record_kind_name(r->kind));
+  if (r->dir != SMTP_DIR_NONE) {
+    put_key(b, "dir");
+    put_cstr(b, r->dir == SMTP_DIR_CLIENT ? "client" : "server");
+  }
   put_key(b, "offset");
   put_uint(b, r->offset);
   put_key(b, "length");
@@ -326,7 +336,88 @@ static void on_record(const smtp_record* r, void* user) {
     default:
       break;
   }
+  if (r->has_answers) {
+    put_key(b, "answers");
+    put_uint(b, r->answers);
+  }
+  if (r->violations != 0) {
+    unsigned bit;
+    int first = 1;
+    put_key(b, "violations");
+    put(b, "[", 1);
+    for (bit = 0; bit < 64; ++bit) {
+      const uint64_t v = (uint64_t)1 << bit;
+      if ((r->violations & v) == 0) continue;
+      if (!first) put(b, ",", 1);
+      first = 0;
+      put_cstr(b, smtp_violation_name(v));
+    }
+    put(b, "]", 1);
+  }
   put_str(b, "}\n");
+}
+
+/* ---- Session: two files, read as smtp_session_wants says ------------------ */
+
+static int flush(buffer* b);
+
+static int run_session(const smtp_options* options, const char* client_path,
+                       const char* server_path, size_t chunk_size) {
+  const char* paths[2];
+  FILE* files[2];
+  int open_side[2] = {1, 1};
+  char* chunk = (char*)malloc(chunk_size);
+  smtp_session* session = NULL;
+  smtp_status status;
+  context ctx;
+  int side;
+
+  paths[0] = client_path;
+  paths[1] = server_path;
+  files[0] = fopen(client_path, "rb");
+  files[1] = fopen(server_path, "rb");
+  if (files[0] == NULL || files[1] == NULL || chunk == NULL) {
+    fprintf(stderr, "smtp_replay: cannot open %s\n", files[0] == NULL ? client_path : server_path);
+    return 2;
+  }
+  status = smtp_session_new(options, SMTP_SESSION_TWO_STREAMS, &session);
+  if (status != SMTP_STATUS_OK) {
+    fprintf(stderr, "smtp_replay: cannot create the session: %s\n", smtp_status_name(status));
+    return 2;
+  }
+  memset(&ctx, 0, sizeof(ctx));
+  ctx.all_ok = 1;
+  while (status == SMTP_STATUS_OK && (open_side[0] || open_side[1])) {
+    size_t n;
+    side = smtp_session_wants(session) == SMTP_DIR_CLIENT ? 0 : 1;
+    if (!open_side[side]) side = 1 - side;
+    n = fread(chunk, 1, chunk_size, files[side]);
+    if (n == 0) {
+      if (ferror(files[side])) {
+        fprintf(stderr, "smtp_replay: cannot read %s\n", paths[side]);
+        return 2;
+      }
+      open_side[side] = 0;
+      status = side == 0 ? smtp_session_close_client(session, on_record, &ctx)
+                         : smtp_session_close_server(session, on_record, &ctx);
+    } else {
+      status = side == 0 ? smtp_session_feed_client(session, chunk, n, on_record, &ctx)
+                         : smtp_session_feed_server(session, chunk, n, on_record, &ctx);
+    }
+    if (!flush(&ctx.out)) break;
+  }
+  if (status == SMTP_STATUS_OK) status = smtp_session_finish(session, on_record, &ctx);
+  if (status != SMTP_STATUS_OK || !flush(&ctx.out) || fflush(stdout) != 0) {
+    fprintf(stderr, "smtp_replay: %s\n",
+            status != SMTP_STATUS_OK ? smtp_status_name(status) : "cannot write");
+    return 2;
+  }
+  fclose(files[0]);
+  fclose(files[1]);
+  free(chunk);
+  free(ctx.out.data);
+  smtp_session_free(session);
+  return ctx.all_ok ? 0 : 1;
 }
 
 /* ---- Main ----------------------------------------------------------------- */
@@ -334,7 +425,8 @@ static void on_record(const smtp_record* r, void* user) {
 static int usage(const char* why) {
   fprintf(stderr,
           "smtp_replay: %s\nusage: smtp_replay commands|replies|ehlo FILE [--lenient] [--utf8] "
-          "[--max-line N] [--chunk N]\n",
+          "[--max-line N] [--chunk N]\n       smtp_replay session CLIENT_FILE SERVER_FILE "
+          "[same options]\n",
           why);
   return 2;
 }
@@ -359,6 +451,7 @@ static int flush(buffer* b) {
 int main(int argc, char** argv) {
   const char* mode;
   const char* path;
+  const char* server_path = NULL;
   smtp_options options;
   size_t chunk_size = 65536;
   char* chunk;
@@ -372,8 +465,14 @@ int main(int argc, char** argv) {
   if (argc < 3) return usage("missing arguments");
   mode = argv[1];
   path = argv[2];
+  i = 3;
+  if (strcmp(mode, "session") == 0) {
+    if (argc < 4) return usage("session needs CLIENT_FILE SERVER_FILE");
+    server_path = argv[3];
+    i = 4;
+  }
   smtp_options_init(&options);
-  for (i = 3; i < argc; ++i) {
+  for (; i < argc; ++i) {
     if (strcmp(argv[i], "--lenient") == 0) {
       options.policy = SMTP_POLICY_LENIENT;
     } else if (strcmp(argv[i], "--utf8") == 0) {
@@ -390,6 +489,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (server_path != NULL) return run_session(&options, path, server_path, chunk_size);
   if (strcmp(mode, "commands") == 0) {
     status = smtp_command_stream_new(&options, &commands);
   } else if (strcmp(mode, "replies") == 0 || strcmp(mode, "ehlo") == 0) {

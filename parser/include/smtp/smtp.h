@@ -145,6 +145,34 @@ typedef enum smtp_deviation {
  * SMTP_DEVIATION_COUNT: iterate over all 32 bits to print every name. */
 SMTP_API const char* smtp_deviation_name(uint32_t deviation);
 
+/* ---- Session rule violations (smtp::Violation, same bit values) --------- */
+
+/* Bits of smtp_record.violations (session records only). */
+typedef enum smtp_violation {
+  SMTP_VIOLATION_BAD_GREETING = 1u << 0,                 /* "bad_greeting", RFC 5321 4.3.2 */
+  SMTP_VIOLATION_EARLY_TALKER = 1u << 1,                 /* "early_talker" (interleaved) */
+  SMTP_VIOLATION_OUT_OF_SEQUENCE = 1u << 2,              /* "out_of_sequence", RFC 5321 4.1.4 */
+  SMTP_VIOLATION_ACCEPTED_OUT_OF_SEQUENCE = 1u << 3,     /* "accepted_out_of_sequence" */
+  SMTP_VIOLATION_NOT_ADVERTISED = 1u << 4,               /* "not_advertised" (EHLO did not) */
+  SMTP_VIOLATION_UNEXPECTED_REPLY_CODE = 1u << 5,        /* "unexpected_reply_code", 4.3.2 */
+  SMTP_VIOLATION_REPLY_WITHOUT_COMMAND = 1u << 6,        /* "reply_without_command" */
+  SMTP_VIOLATION_UNANSWERED_COMMAND = 1u << 7,           /* "unanswered_command" */
+  SMTP_VIOLATION_PIPELINING_NOT_ADVERTISED = 1u << 8,    /* RFC 2920 (interleaved) */
+  SMTP_VIOLATION_NOT_LAST_IN_GROUP = 1u << 9,            /* RFC 2920 3.1 (interleaved) */
+  SMTP_VIOLATION_STARTTLS_INJECTION = 1u << 10,          /* RFC 3207, CVE-2011-0411 */
+  SMTP_VIOLATION_STARTTLS_RESPONSE_INJECTION = 1u << 11, /* CVE-2021-38371 */
+  SMTP_VIOLATION_PENDING_OVERFLOW = 1u << 12             /* more than max_pending waited */
+} smtp_violation;
+
+/* How many violation bits are defined: bits 0 .. SMTP_VIOLATION_COUNT - 1. */
+#define SMTP_VIOLATION_COUNT 13
+
+/* The SPEC's snake_case name of one violation bit ("out_of_sequence");
+ * "unknown" for a value that is not exactly one defined bit. Static storage,
+ * NUL-terminated. As for deviations, a newer library may set bits beyond
+ * SMTP_VIOLATION_COUNT: iterate over all 64 bits to print every name. */
+SMTP_API const char* smtp_violation_name(uint64_t violation);
+
 /* ---- Options (smtp::Options) --------------------------------------------- */
 
 typedef enum smtp_policy {
@@ -167,6 +195,12 @@ typedef struct smtp_options {
   size_t max_reply_line;   /* default 512 */
   size_t max_data_line;    /* DATA text lines before un-stuffing, default 1000 */
   size_t max_reply_lines;  /* lines in one reply, at least 1, default 1000 */
+  /* Appended with the session API: a caller whose struct_size ends before
+   * it gets the default. Session only (SPEC section 5): client octets that may wait for the reply
+   * deciding their meaning, and server octets waiting for the commands they
+   * answer, per direction; beyond it the octets are read as the one-way
+   * stream would (violation pending_overflow). Default 65536. */
+  size_t max_pending;
 } smtp_options;
 
 /* Sets *options to the defaults (strict, no utf8, RFC limits) and
@@ -223,7 +257,7 @@ typedef enum smtp_host_type {
 /* "domain", "ipv4", "ipv6", "general"; "unknown" otherwise. */
 SMTP_API const char* smtp_host_type_name(int32_t type);
 
-/* Direction of a session record (reserved for the session API). */
+/* Direction of a session record; also what smtp_session_wants returns. */
 typedef enum smtp_direction {
   SMTP_DIR_NONE = 0, /* one-way stream records */
   SMTP_DIR_CLIENT = 1,
@@ -297,11 +331,13 @@ typedef struct smtp_record {
   smtp_view greeting;      /* empty when none */
   size_t capability_count; /* iterate with smtp_capabilities_begin */
 
-  /* Reserved for the session API (SPEC section 5); zero in one-way streams. */
+  /* Session records only (SPEC section 5); zero in one-way streams. Offsets
+   * of a session record count within its own direction. ok stays the
+   * grammar's verdict: smtp-parse's session "ok" is ok && violations == 0. */
   int32_t dir;         /* smtp_direction */
   int32_t has_answers; /* a reply: answers is the answered record's offset */
-  uint64_t answers;
-  uint64_t violations; /* session rule violations, bits */
+  uint64_t answers;    /* client offset of the command (or data, auth_response) */
+  uint64_t violations; /* smtp_violation bits */
   uint64_t reserved[8];
 } smtp_record;
 
@@ -417,6 +453,79 @@ SMTP_API smtp_status smtp_reply_stream_finish(smtp_reply_stream* stream,
                                               smtp_record_callback callback, void* user);
 /* As smtp_command_stream_offset. */
 SMTP_API uint64_t smtp_reply_stream_offset(const smtp_reply_stream* stream);
+
+/* ---- The session (both directions, SPEC section 5) ---------------------- */
+
+/* How the caller feeds the two directions (smtp::SessionInput). */
+typedef enum smtp_session_input {
+  /* Captured apart (two files): fed in any order and chunks; replies pair
+   * with commands by order alone. Feed the side smtp_session_wants names to
+   * keep within max_pending. */
+  SMTP_SESSION_TWO_STREAMS = 0,
+  /* Fed as the octets crossed the wire (a proxy, a pcap reader): the timing
+   * rules (early_talker, pipelining_not_advertised, not_last_in_group,
+   * octets after STARTTLS sent too early) are checked only then. */
+  SMTP_SESSION_INTERLEAVED = 1
+} smtp_session_input;
+
+typedef struct smtp_session smtp_session;
+
+/* Creates a session: both directions of one connection parsed together, the
+ * server's replies deciding what the client's octets are (content only after
+ * 354, a SASL response per 334, TLS after 220 to STARTTLS, the reply to EHLO
+ * read as an EHLO reply). `options` may be NULL (defaults) and is copied;
+ * `input` is an smtp_session_input. Records come through the callback of
+ * each call, in wire order (two streams: a command, then its reply), with
+ * dir, has_answers/answers and violations filled; each direction's records
+ * tile that direction. On success *out owns a new session, released with
+ * smtp_session_free. Returns INVALID_ARGUMENT (out NULL, bad options or
+ * input) or NO_MEMORY; *out is then NULL. Memory: the streams' limits plus
+ * max_pending octets per direction. */
+SMTP_API smtp_status smtp_session_new(const smtp_options* options, int32_t input,
+                                      smtp_session** out);
+/* As smtp_command_stream_free. */
+SMTP_API void smtp_session_free(smtp_session* session);
+
+/* Octets the client sent / the server sent. Records completed by them, in
+ * either direction, go to `callback` before the call returns; `data` is not
+ * used after it (the session copies octets that must wait, up to
+ * max_pending per direction). Feeding a direction after it was closed is
+ * ignored. Returns as smtp_command_stream_feed. */
+SMTP_API smtp_status smtp_session_feed_client(smtp_session* session, const char* data, size_t size,
+                                              smtp_record_callback callback, void* user);
+SMTP_API smtp_status smtp_session_feed_server(smtp_session* session, const char* data, size_t size,
+                                              smtp_record_callback callback, void* user);
+
+/* End of one direction's input (one file ended, one side closed its
+ * connection); records it completes go to `callback`. Returns as
+ * smtp_command_stream_finish. */
+SMTP_API smtp_status smtp_session_close_client(smtp_session* session, smtp_record_callback callback,
+                                               void* user);
+SMTP_API smtp_status smtp_session_close_server(smtp_session* session, smtp_record_callback callback,
+                                               void* user);
+
+/* End of both directions: reports what is unfinished (incomplete records,
+ * unanswered commands, the tls records). The session is then reset to a new
+ * session with the same options and input. Returns as
+ * smtp_command_stream_finish. */
+SMTP_API smtp_status smtp_session_finish(smtp_session* session, smtp_record_callback callback,
+                                         void* user);
+
+/* SMTP_SESSION_TWO_STREAMS: the direction whose octets the session needs to
+ * go on (SMTP_DIR_CLIENT or SMTP_DIR_SERVER); the other one's are only
+ * buffered, up to max_pending. A reader of two files feeds this side next
+ * (the other one when this one has ended). SMTP_SESSION_INTERLEAVED: always
+ * SMTP_DIR_CLIENT. SMTP_DIR_NONE for NULL. */
+SMTP_API int32_t smtp_session_wants(const smtp_session* session);
+
+/* The extensions in force: the capabilities of the last accepted EHLO reply
+ * (RFC 5321 4.1.1.1: none after an accepted HELO). Returns 1 and starts
+ * `iter` over them (iterate with smtp_capabilities_next; `domain`, when not
+ * NULL, gets the EHLO reply's domain), or returns 0 (no EHLO reply in force;
+ * `iter` is then empty). The views and the iterator are valid until the
+ * next call that feeds, closes, finishes or frees the session. */
+SMTP_API int smtp_session_extensions(const smtp_session* session, smtp_iter* iter,
+                                     smtp_view* domain);
 
 #ifdef __cplusplus
 } /* extern "C" */
