@@ -58,6 +58,8 @@ COVERED = {
     "make fuzz-gcc": "test_make_fuzz_gcc",
     "make format": "test_make_format",
     "make clean": "test_make_clean",
+    "make mutate": "test_make_mutate",
+    "tests/mutation/mutate.py": "test_make_mutate",
 }
 NAMED_RE = re.compile(
     r"(?<![\w/.-])((?:fuzz|bench|tests|tools|parser|cmake|\.ci|\.clusterfuzzlite)/[\w./-]+\.(?:sh|py)"
@@ -246,6 +248,59 @@ class Scripts(unittest.TestCase):
         r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=100")
         self.assertNotEqual(r.returncode, 0, self.output)
         self.assertIn("(minimum 100%)", r.stdout)
+
+    def test_make_mutate(self):
+        """make mutate on two mutants of parser/src/options.cc: a deviation's
+        name returned empty (the unit tests check every name: killed by the
+        GCC stage), and one more; the report goes to a temporary file."""
+        script = os.path.join(ROOT, "tests", "mutation", "mutate.py")
+        r = self.run_cmd([sys.executable, script, "--list", "--mutants", "all", "--files", "options.cc"])
+        self.assertEqual(r.returncode, 0, self.output)
+        listed = re.findall(r"^([0-9a-f]{10}) (parser/src/options.cc):(\d+) (\w+) `(.*)` -> `(.*)`$",
+                            r.stdout, re.M)
+        self.assertTrue(listed, self.output)
+        killable = [m for m in listed if m[3] == "RVR" and re.match(r'return "\w+";$', m[4])]
+        self.assertTrue(killable, self.output)
+        other = [m for m in listed if m[0] != killable[0][0]][0]
+        ids = [killable[0][0], other[0]]
+        report = os.path.join(self.tmp, "mutation.md")
+        verdicts = os.path.join(self.tmp, "verdicts.txt")
+        with open(verdicts, "w") as f:
+            f.write("%s equivalent: marked so by the test, should it survive\n" % other[0])
+        src = os.path.join(ROOT, "parser", "src")
+        before = snapshot(src), snapshot(os.path.join(ROOT, "docs"))
+        r = self.make("mutate", "MUTATE_FUZZ_SECONDS=2",
+                      "MUTATE_FLAGS=--ids %s --report %s --verdicts %s" % (",".join(ids), report, verdicts))
+        self.assertEqual(r.returncode, 0, self.output)
+        self.assertEqual((snapshot(src), snapshot(os.path.join(ROOT, "docs"))), before,
+                         "parser/src/ or docs/ changed")
+        m = re.search(r"^\[1/2\] killed +gcc +parser/src/options.cc:%s RVR `%s` -> `return \{\};`"
+                      r"  \(options_test \S+\)$" % (killable[0][2], re.escape(killable[0][4])),
+                      r.stdout, re.M)
+        self.assertIsNotNone(m, self.output)
+        m = re.search(r"^\[2/2\] (killed|survived) +(gcc|asan|fuzz|) +parser/src/options.cc:%s %s "
+                      % (other[2], other[3]), r.stdout, re.M)
+        self.assertIsNotNone(m, self.output)
+        second_killed = m.group(1) == "killed"
+        m = re.search(r"^mutate: 2 mutants, 0 stillborn, (\d) equivalent, (\d) of (\d) killed: "
+                      r"mutation score ([\d.]+)%$", r.stdout, re.M)
+        self.assertIsNotNone(m, self.output)
+        expect = (0, 2, 2, 100.0) if second_killed else (1, 1, 1, 100.0)
+        self.assertEqual((int(m.group(1)), int(m.group(2)), int(m.group(3)), float(m.group(4))),
+                         expect, self.output)
+        self.assertRegex(r.stdout, r"(?m)^mutate: \d+ s for 2 mutants \([\d.]+ s each\); report %s$"
+                         % re.escape(report))
+        with open(report) as f:
+            text = f.read()
+        self.assertIn("**mutation score 100.0%**", text)
+        self.assertRegex(text, r"\| %s \| parser/src/options.cc:%s \| RVR \| killed \| gcc: options_test "
+                         % (ids[0], killable[0][2]))
+        if not second_killed:
+            self.assertRegex(text, r"\| %s \| parser/src/options.cc:%s \| .* \| equivalent: marked so "
+                             % (ids[1], other[2]))
+        # An unknown id is a usage error.
+        r = self.run_cmd([sys.executable, script, "--ids", "0000000000", "--report", report])
+        self.assertEqual(r.returncode, 2, self.output)
 
     def test_make_fuzz_gcc(self):
         corpus = self.small_corpus(per_target=2)
