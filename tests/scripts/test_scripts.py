@@ -180,21 +180,33 @@ class Scripts(unittest.TestCase):
         self.assertEqual(r.returncode, 2, self.output)
 
     def test_compare_mutators(self):
-        r = self.run_cmd([os.path.join(ROOT, "fuzz", "compare_mutators.sh"), "3", "1"],
+        runs = 3
+        r = self.run_cmd([os.path.join(ROOT, "fuzz", "compare_mutators.sh"), "2", str(runs)],
                          env={"FUZZ_BUILD": ARGS.fuzz_build, "FUZZ_WORK": self.tmp})
         self.assertEqual(r.returncode, 0, self.output)
         lines = r.stdout.splitlines()
-        self.assertEqual(len(lines), 2, self.output)
-        for line, target in zip(lines, ("command_stream", "command_stream_structured")):
-            m = re.fullmatch(r"run 1 (\S+) start\(cov ft\)=(\d+) (\d+) "
+        targets = ("command_stream", "command_stream_structured")
+        self.assertEqual(len(lines), 2 * runs + 2, self.output)
+        gains = {t: [] for t in targets}
+        for i, line in enumerate(lines[:2 * runs]):
+            m = re.fullmatch(r"run (\d+) (\S+) start\(cov ft\)=(\d+) (\d+) "
                              r"end\(cov ft exec/s\)=(\d+) (\d+) (\d+)", line)
             self.assertIsNotNone(m, line)
-            self.assertEqual(m.group(1), target)
-            cov0, ft0, cov1, ft1, rate = map(int, m.groups()[1:])
+            self.assertEqual((int(m.group(1)), m.group(2)), (i // 2 + 1, targets[i % 2]))
+            cov0, ft0, cov1, ft1, rate = map(int, m.groups()[2:])
             self.assertGreater(cov0, 0, line)
             self.assertGreaterEqual(cov1, cov0, line)
             self.assertGreaterEqual(ft1, ft0, line)
             self.assertGreater(rate, 0, line)
+            gains[m.group(2)].append((cov1 - cov0, ft1 - ft0, rate))
+        # The medians and ranges are those of the runs above.
+        for line, t in zip(lines[2 * runs:], targets):
+            def stat(values):
+                v = sorted(values)
+                return "%d [%d-%d]" % (v[(len(v) - 1) // 2], v[0], v[-1])
+            g = gains[t]
+            self.assertEqual(line, "median [range] over %d runs: %s cov gain %s ft gain %s exec/s %s" % (
+                runs, t, stat(x[0] for x in g), stat(x[1] for x in g), stat(x[2] for x in g)))
 
     def test_make_seeds(self):
         corpus = os.path.join(self.tmp, "seeds")
