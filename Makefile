@@ -35,6 +35,8 @@ SMTP_PACKAGES += python3 python3-pyflakes shellcheck golang-go clang-format-14
 # make fuzz: coverage-over-time plots (gnuplot); make coverage: llvm-cov
 # (llvm-14, above).
 SMTP_PACKAGES += gnuplot-nox
+# The C API's pkg-config consumer and the Python module (python/).
+SMTP_EXTRA_PACKAGES += pkg-config python3-dev pybind11-dev python3-pytest python3-aiosmtpd
 
 # The benchmarks are built (so they keep compiling) in the GCC build once
 # bench/ has a CMakeLists.txt. The fuzz targets have their own build

@@ -6,7 +6,7 @@
 get_filename_component(_smtp_root ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 set(_smtp_fuzz_dir ${_smtp_root}/fuzz)
 set(_smtp_fuzz_targets command_line reply_line ehlo_reply command_stream
-  command_stream_structured reply_stream policy data differential)
+  command_stream_structured reply_stream policy data differential c_api)
 set(_smtp_fuzz_sources)
 foreach(t IN LISTS _smtp_fuzz_targets)
   list(APPEND _smtp_fuzz_sources ${_smtp_fuzz_dir}/${t}.cc)
@@ -17,8 +17,11 @@ endforeach()
 add_executable(regressions_test ${CMAKE_CURRENT_LIST_DIR}/regressions_test.cc ${_smtp_fuzz_sources}
   ${_smtp_fuzz_dir}/oracle/oracle.cc)
 target_include_directories(regressions_test PRIVATE ${_smtp_fuzz_dir})
-target_link_libraries(regressions_test PRIVATE smtp::parser GTest::gtest_main)
+target_link_libraries(regressions_test PRIVATE smtp::parser smtp_c_api GTest::gtest_main)
+list(TRANSFORM _smtp_fuzz_targets PREPEND "X(" OUTPUT_VARIABLE _smtp_fuzz_x)
+list(TRANSFORM _smtp_fuzz_x APPEND ")")
+list(JOIN _smtp_fuzz_x " " _smtp_fuzz_x)
 target_compile_definitions(regressions_test PRIVATE
-  SMTP_CORPUS_DIR="${_smtp_root}/corpus")
+  SMTP_CORPUS_DIR="${_smtp_root}/corpus" "SMTP_FUZZ_TARGET_LIST=${_smtp_fuzz_x}")
 gtest_discover_tests(regressions_test DISCOVERY_MODE PRE_TEST
   PROPERTIES LABELS fuzz TIMEOUT 300)

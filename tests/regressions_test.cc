@@ -21,17 +21,14 @@
 #include "describe.h"
 #include "gtest/gtest.h"
 
-// The targets' entry points, renamed at compile time (tests/fuzz.cmake).
+// The targets' entry points, renamed at compile time (tests/fuzz.cmake),
+// which also passes their list as SMTP_FUZZ_TARGET_LIST: X(name) X(name) ...
+// so that no target can be left out of the replay here.
+#define SMTP_DECLARE_TARGET(name) int SmtpFuzz_##name(const std::uint8_t* data, std::size_t size);
 extern "C" {
-int SmtpFuzz_command_line(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_reply_line(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_ehlo_reply(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_command_stream(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_command_stream_structured(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_reply_stream(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_policy(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_data(const std::uint8_t* data, std::size_t size);
-int SmtpFuzz_differential(const std::uint8_t* data, std::size_t size);
+#define X SMTP_DECLARE_TARGET
+SMTP_FUZZ_TARGET_LIST
+#undef X
 }
 
 namespace {
@@ -41,15 +38,9 @@ using Entry = int (*)(const std::uint8_t*, std::size_t);
 
 const std::map<std::string, Entry>& Targets() {
   static const auto* targets = new std::map<std::string, Entry>{
-      {"command_line", SmtpFuzz_command_line},
-      {"reply_line", SmtpFuzz_reply_line},
-      {"ehlo_reply", SmtpFuzz_ehlo_reply},
-      {"command_stream", SmtpFuzz_command_stream},
-      {"command_stream_structured", SmtpFuzz_command_stream_structured},
-      {"reply_stream", SmtpFuzz_reply_stream},
-      {"policy", SmtpFuzz_policy},
-      {"data", SmtpFuzz_data},
-      {"differential", SmtpFuzz_differential},
+#define X(name) {#name, SmtpFuzz_##name},
+      SMTP_FUZZ_TARGET_LIST
+#undef X
   };
   return *targets;
 }
@@ -138,9 +129,13 @@ TEST_P(CorpusTest, PropertiesHold) {
   EXPECT_GT(n, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fuzz, CorpusTest,
-                         testing::Values("command_line", "reply_line", "ehlo_reply",
-                                         "command_stream", "command_stream_structured",
-                                         "reply_stream", "policy", "data", "differential"));
+std::vector<std::string> TargetNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, entry] : Targets())
+    names.push_back(name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fuzz, CorpusTest, testing::ValuesIn(TargetNames()));
 
 }  // namespace

@@ -1,0 +1,402 @@
+// Tests of the C API (smtp/smtp.h), compiled as C++: names and values
+// against the C++ API, option checks, records equal to the C++ API's on the
+// real-world captures in several chunkings, iterators, misuse (NULL,
+// re-entry, freeing inside a callback) and failures that must not cross the
+// ABI as exceptions (out of memory, a throwing C++ callback).
+#include "smtp/smtp.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <new>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "c_api_checks.h"
+#include "smtp/error.h"
+#include "smtp/options.h"
+#include "smtp/stream.h"
+
+// The replacements below pair malloc with free on purpose; GCC cannot see
+// that they are the replacements and warns at every inlined new/delete.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+// Allocation failure on demand, for the NO_MEMORY path. Only this test
+// binary replaces operator new; it fails while g_fail_allocations is set.
+namespace {
+bool g_fail_allocations = false;
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (g_fail_allocations) throw std::bad_alloc();
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+namespace {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+TEST(CApiNames, ErrorNamesAndMessagesAreTheCppOnes) {
+  for (int v = 0; v <= SMTP_ERROR_LAST; ++v) {
+    SCOPED_TRACE(v);
+    const auto code = static_cast<smtp::ErrorCode>(v);
+    EXPECT_EQ(smtp_error_name(v), smtp::ErrorName(code));
+    EXPECT_EQ(smtp_error_message(v), smtp::ErrorMessage(code));
+  }
+  EXPECT_STREQ(smtp_error_name(SMTP_ERROR_BAD_DOMAIN), "bad_domain");
+  EXPECT_STREQ(smtp_error_name(SMTP_ERROR_STARTTLS_INJECTION), "starttls_injection");
+  EXPECT_STREQ(smtp_error_message(SMTP_ERROR_BAD_DOMAIN), "the domain is not valid");
+  // Out of range, including values that would wrap in the C++ uint8_t enum.
+  for (int v : {-1, SMTP_ERROR_LAST + 1, 256 + 5, 1 << 20}) {
+    SCOPED_TRACE(v);
+    EXPECT_STREQ(smtp_error_name(v), "unknown");
+    EXPECT_STREQ(smtp_error_message(v), "unknown error");
+  }
+}
+
+TEST(CApiNames, DeviationNamesAreTheCppOnes) {
+  for (int bit = 0; bit < 32; ++bit) {
+    SCOPED_TRACE(bit);
+    const std::uint32_t d = std::uint32_t{1} << bit;
+    const std::string_view want =
+        bit < 16 ? smtp::DeviationName(static_cast<smtp::Deviation>(d)) : "unknown";
+    EXPECT_EQ(smtp_deviation_name(d), want);
+    EXPECT_EQ(std::strlen(smtp_deviation_name(d)), want.size());  // NUL-terminated there
+  }
+  EXPECT_STREQ(smtp_deviation_name(SMTP_DEVIATION_BARE_LF), "bare_lf");
+  EXPECT_STREQ(smtp_deviation_name(SMTP_DEVIATION_OLD_AUTH_SYNTAX), "old_auth_syntax");
+  EXPECT_STREQ(smtp_deviation_name(0), "unknown");
+  EXPECT_STREQ(smtp_deviation_name(SMTP_DEVIATION_BARE_LF | SMTP_DEVIATION_BARE_CR), "unknown");
+  EXPECT_STREQ(smtp_deviation_name(1u << 16), "unknown");  // one bit, past 16 bits
+}
+
+TEST(CApiNames, OtherNames) {
+  EXPECT_EQ(smtp_version(), static_cast<std::uint32_t>(SMTP_VERSION));
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_OK), "ok");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_NO_MEMORY), "no_memory");
+  EXPECT_STREQ(smtp_status_name(99), "unknown");
+  EXPECT_STREQ(smtp_record_kind_name(SMTP_RECORD_AUTH_RESPONSE), "auth_response");
+  EXPECT_STREQ(smtp_record_kind_name(5), "unknown");
+  EXPECT_STREQ(smtp_verb_name(SMTP_VERB_STARTTLS), "STARTTLS");
+  EXPECT_STREQ(smtp_verb_name(SMTP_VERB_UNKNOWN), "");
+  EXPECT_STREQ(smtp_verb_name(15), "");
+  EXPECT_STREQ(smtp_host_type_name(SMTP_HOST_IPV6), "ipv6");
+  EXPECT_STREQ(smtp_host_type_name(-1), "unknown");
+}
+
+TEST(CApiOptions, DefaultsAreTheCppDefaults) {
+  smtp_options o;
+  std::memset(&o, 0xab, sizeof(o));
+  smtp_options_init(&o);
+  const smtp::Options d;
+  EXPECT_EQ(o.struct_size, sizeof(smtp_options));
+  EXPECT_EQ(o.policy, SMTP_POLICY_STRICT);
+  EXPECT_EQ(o.utf8, 0);
+  EXPECT_EQ(o.max_command_line, d.max_command_line);
+  EXPECT_EQ(o.max_auth_line, d.max_auth_line);
+  EXPECT_EQ(o.max_reply_line, d.max_reply_line);
+  EXPECT_EQ(o.max_data_line, d.max_data_line);
+  EXPECT_EQ(o.max_reply_lines, d.max_reply_lines);
+  smtp_options_init(nullptr);  // ignored
+}
+
+TEST(CApiOptions, OutOfRangeValuesAreRefused) {
+  struct Case {
+    const char* name;
+    void (*edit)(smtp_options*);
+  };
+  const Case cases[] = {
+      {"policy 2", [](smtp_options* o) { o->policy = 2; }},
+      {"policy -1", [](smtp_options* o) { o->policy = -1; }},
+      {"max_command_line 1", [](smtp_options* o) { o->max_command_line = 1; }},
+      {"max_auth_line 0", [](smtp_options* o) { o->max_auth_line = 0; }},
+      {"max_reply_line 1", [](smtp_options* o) { o->max_reply_line = 1; }},
+      {"max_data_line 1", [](smtp_options* o) { o->max_data_line = 1; }},
+      {"max_reply_lines 0", [](smtp_options* o) { o->max_reply_lines = 0; }},
+      {"struct_size 0", [](smtp_options* o) { o->struct_size = 0; }},
+      {"struct_size short", [](smtp_options* o) { o->struct_size = sizeof(smtp_options) - 1; }},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    smtp_options o;
+    smtp_options_init(&o);
+    c.edit(&o);
+    smtp_command_stream* cs = reinterpret_cast<smtp_command_stream*>(&o);  // must be reset
+    EXPECT_EQ(smtp_command_stream_new(&o, &cs), SMTP_STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(cs, nullptr);
+    smtp_reply_stream* rs = nullptr;
+    EXPECT_EQ(smtp_reply_stream_new(&o, SMTP_REPLY_MODE_REPLIES, &rs),
+              SMTP_STATUS_INVALID_ARGUMENT);
+    EXPECT_EQ(rs, nullptr);
+  }
+  smtp_reply_stream* rs = nullptr;
+  EXPECT_EQ(smtp_reply_stream_new(nullptr, 2, &rs), SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_command_stream_new(nullptr, nullptr), SMTP_STATUS_INVALID_ARGUMENT);
+}
+
+TEST(CApiOptions, LargerStructFromANewerCallerIsReadUpToWhatTheLibraryKnows) {
+  struct Newer {
+    smtp_options known;
+    std::uint64_t appended_field;
+  } newer;
+  smtp_options_init(&newer.known);
+  newer.known.struct_size = sizeof(newer);
+  newer.known.max_command_line = 24;
+  newer.appended_field = 0xdead;
+  smtp_command_stream* s = nullptr;
+  ASSERT_EQ(smtp_command_stream_new(&newer.known, &s), SMTP_STATUS_OK);
+  smtp_fuzz::CCollector c;
+  const std::string line = "NOOP " + std::string(30, 'x') + "\r\n";
+  ASSERT_EQ(
+      smtp_command_stream_feed(s, line.data(), line.size(), smtp_fuzz::CCollector::Callback, &c),
+      SMTP_STATUS_OK);
+  smtp_command_stream_free(s);
+  ASSERT_EQ(c.records.size(), 1u);
+  EXPECT_EQ(c.records[0].error, (smtp::Error{smtp::ErrorCode::kLineTooLong, 24}));
+}
+
+// Records through the C API, owned, for `input` fed in `chunk`-octet pieces.
+std::vector<smtp_fuzz::OwnedRecord> RunC(std::string_view input, std::size_t chunk, int mode,
+                                         const smtp_options& options) {
+  smtp_fuzz::CCollector c;
+  smtp_command_stream* cs = nullptr;
+  smtp_reply_stream* rs = nullptr;
+  if (mode == 0) {
+    EXPECT_EQ(smtp_command_stream_new(&options, &cs), SMTP_STATUS_OK);
+  } else {
+    EXPECT_EQ(smtp_reply_stream_new(&options, mode - 1, &rs), SMTP_STATUS_OK);
+  }
+  for (std::size_t pos = 0; pos < input.size(); pos += chunk) {
+    const std::string_view piece = input.substr(pos, chunk);
+    const smtp_status st =
+        cs ? smtp_command_stream_feed(cs, piece.data(), piece.size(), c.Callback, &c)
+           : smtp_reply_stream_feed(rs, piece.data(), piece.size(), c.Callback, &c);
+    EXPECT_EQ(st, SMTP_STATUS_OK);
+  }
+  EXPECT_EQ(cs ? smtp_command_stream_finish(cs, c.Callback, &c)
+               : smtp_reply_stream_finish(rs, c.Callback, &c),
+            SMTP_STATUS_OK);
+  smtp_command_stream_free(cs);
+  smtp_reply_stream_free(rs);
+  return c.records;
+}
+
+std::vector<smtp_fuzz::OwnedRecord> RunCpp(std::string_view input, int mode,
+                                           const smtp::Options& options) {
+  if (mode == 0) {
+    smtp::CommandStream s(options);
+    return smtp_fuzz::RunStream(s, {input});
+  }
+  smtp::ReplyStream s(options, mode == 2 ? smtp::ReplyMode::kEhlo : smtp::ReplyMode::kReplies);
+  return smtp_fuzz::RunStream(s, {input});
+}
+
+TEST(CApiRecords, EqualToTheCppApiOnEveryCaptureInEveryChunking) {
+  std::size_t files = 0, records = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(SMTP_REALWORLD_DIR)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".sent" && ext != ".cmds" && ext != ".reply") continue;
+    const std::string input = ReadFile(entry.path());
+    ++files;
+    for (int mode : ext == ".reply" ? std::vector<int>{1, 2} : std::vector<int>{0}) {
+      for (int lenient = 0; lenient < 2; ++lenient) {
+        SCOPED_TRACE(entry.path().string() + " mode " + std::to_string(mode) + " lenient " +
+                     std::to_string(lenient));
+        smtp_options c_options;
+        smtp_options_init(&c_options);
+        c_options.policy = lenient ? SMTP_POLICY_LENIENT : SMTP_POLICY_STRICT;
+        c_options.utf8 = 1;
+        smtp::Options options;
+        options.policy = lenient ? smtp::Policy::kLenient : smtp::Policy::kStrict;
+        options.utf8 = true;
+        const auto want = RunCpp(input, mode, options);
+        records += want.size();
+        for (std::size_t chunk : {input.size() + 1, std::size_t{1}, std::size_t{13}}) {
+          SCOPED_TRACE(chunk);
+          const auto got = RunC(input, chunk, mode, c_options);
+          ASSERT_EQ(got.size(), want.size());
+          for (std::size_t i = 0; i < got.size(); ++i) {
+            EXPECT_EQ(got[i], want[i]) << smtp_fuzz::Describe(got[i]) << "\n"
+                                       << smtp_fuzz::Describe(want[i]);
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(files, 100u);
+  EXPECT_GT(records, 1000u);
+}
+
+// One record, copied out during its callback.
+struct Fields {
+  std::vector<std::string> values;
+  static void Callback(const smtp_record* r, void* user) {
+    auto* f = static_cast<Fields*>(user);
+    smtp_iter it;
+    smtp_param p;
+    smtp_params_begin(r, &it);
+    while (smtp_params_next(&it, &p)) {
+      f->values.push_back(smtp_fuzz::Str(p.keyword) + "=" +
+                          (p.has_value ? smtp_fuzz::Str(p.value) : "(none)"));
+    }
+    smtp_view line;
+    smtp_reply_lines_begin(r, &it);
+    while (smtp_reply_lines_next(&it, &line))
+      f->values.push_back("line:" + smtp_fuzz::Str(line));
+    smtp_capability cap;
+    smtp_capabilities_begin(r, &it);
+    while (smtp_capabilities_next(&it, &cap)) {
+      std::string s = "cap:" + smtp_fuzz::Str(cap.keyword);
+      smtp_iter words;
+      smtp_view word;
+      smtp_words_begin(cap.params, &words);
+      while (smtp_words_next(&words, &word))
+        s += "|" + smtp_fuzz::Str(word);
+      f->values.push_back(s);
+    }
+  }
+};
+
+TEST(CApiIterators, ParamsLinesAndCapabilitiesInOrder) {
+  Fields f;
+  smtp_command_stream* cs = nullptr;
+  ASSERT_EQ(smtp_command_stream_new(nullptr, &cs), SMTP_STATUS_OK);
+  const std::string mail = "MAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME SMTPUTF8\r\n";
+  ASSERT_EQ(smtp_command_stream_feed(cs, mail.data(), mail.size(), Fields::Callback, &f),
+            SMTP_STATUS_OK);
+  smtp_command_stream_free(cs);
+  EXPECT_EQ(f.values, (std::vector<std::string>{"SIZE=10", "BODY=8BITMIME", "SMTPUTF8=(none)"}));
+
+  f.values.clear();
+  smtp_reply_stream* rs = nullptr;
+  ASSERT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_EHLO, &rs), SMTP_STATUS_OK);
+  const std::string ehlo =
+      "250-mx.example greets you\r\n250-SIZE 1000\r\n250-AUTH PLAIN LOGIN\r\n250 PIPELINING\r\n";
+  // Split inside a line: the record's views then point into the stream's buffer.
+  ASSERT_EQ(smtp_reply_stream_feed(rs, ehlo.data(), 20, Fields::Callback, &f), SMTP_STATUS_OK);
+  ASSERT_EQ(smtp_reply_stream_feed(rs, ehlo.data() + 20, ehlo.size() - 20, Fields::Callback, &f),
+            SMTP_STATUS_OK);
+  smtp_reply_stream_free(rs);
+  EXPECT_EQ(f.values,
+            (std::vector<std::string>{"line:mx.example greets you", "line:SIZE 1000",
+                                      "line:AUTH PLAIN LOGIN", "line:PIPELINING", "cap:SIZE|1000",
+                                      "cap:AUTH|PLAIN|LOGIN", "cap:PIPELINING"}));
+}
+
+TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
+  smtp_record r;
+  std::memset(&r, 0, sizeof(r));
+  r.kind = SMTP_RECORD_DATA;
+  r.ok = 1;
+  smtp_iter it;
+  smtp_param p;
+  smtp_view v;
+  smtp_capability cap;
+  smtp_params_begin(&r, &it);
+  EXPECT_EQ(smtp_params_next(&it, &p), 0);
+  smtp_reply_lines_begin(&r, &it);
+  EXPECT_EQ(smtp_reply_lines_next(&it, &v), 0);
+  smtp_capabilities_begin(&r, &it);
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
+  smtp_params_begin(nullptr, &it);
+  EXPECT_EQ(smtp_params_next(&it, &p), 0);
+  smtp_params_begin(&r, nullptr);
+  EXPECT_EQ(smtp_params_next(nullptr, &p), 0);
+  smtp_words_begin(smtp_view{nullptr, 0}, &it);
+  EXPECT_EQ(smtp_words_next(&it, &v), 0);
+}
+
+TEST(CApiMisuse, NullArguments) {
+  EXPECT_EQ(smtp_command_stream_feed(nullptr, "x", 1, nullptr, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_reply_stream_finish(nullptr, nullptr, nullptr), SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_command_stream_offset(nullptr), 0u);
+  smtp_command_stream_free(nullptr);
+  smtp_reply_stream_free(nullptr);
+  smtp_command_stream* cs = nullptr;
+  ASSERT_EQ(smtp_command_stream_new(nullptr, &cs), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_command_stream_feed(cs, nullptr, 3, nullptr, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_command_stream_feed(cs, nullptr, 0, nullptr, nullptr), SMTP_STATUS_OK);
+  // A NULL callback drops the records; the stream still advances.
+  EXPECT_EQ(smtp_command_stream_feed(cs, "NOOP\r\n", 6, nullptr, nullptr), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_command_stream_offset(cs), 6u);
+  smtp_command_stream_free(cs);
+}
+
+struct Reenter {
+  smtp_command_stream* stream;
+  smtp_status inner_feed = SMTP_STATUS_OK;
+  smtp_status inner_finish = SMTP_STATUS_OK;
+  int calls = 0;
+  static void Callback(const smtp_record*, void* user) {
+    auto* self = static_cast<Reenter*>(user);
+    ++self->calls;
+    self->inner_feed = smtp_command_stream_feed(self->stream, "NOOP\r\n", 6, Callback, user);
+    self->inner_finish = smtp_command_stream_finish(self->stream, Callback, user);
+    smtp_command_stream_free(self->stream);  // refused inside the callback
+  }
+};
+
+TEST(CApiMisuse, ReentryFromTheCallbackIsRefused) {
+  Reenter r;
+  ASSERT_EQ(smtp_command_stream_new(nullptr, &r.stream), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_command_stream_feed(r.stream, "NOOP\r\nQUIT\r\n", 12, Reenter::Callback, &r),
+            SMTP_STATUS_OK);
+  EXPECT_EQ(r.calls, 2);
+  EXPECT_EQ(r.inner_feed, SMTP_STATUS_REENTERED);
+  EXPECT_EQ(r.inner_finish, SMTP_STATUS_REENTERED);
+  // The stream survived and still works.
+  EXPECT_EQ(smtp_command_stream_offset(r.stream), 12u);
+  EXPECT_EQ(smtp_command_stream_feed(r.stream, "RSET\r\n", 6, nullptr, nullptr), SMTP_STATUS_OK);
+  smtp_command_stream_free(r.stream);
+}
+
+TEST(CApiFailures, ThrowingCallbackBecomesInternalAndTheStreamBroken) {
+  smtp_reply_stream* rs = nullptr;
+  ASSERT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_OK);
+  const auto thrower = [](const smtp_record*, void*) { throw std::runtime_error("callback"); };
+  EXPECT_EQ(smtp_reply_stream_feed(rs, "250 ok\r\n", 8, thrower, nullptr), SMTP_STATUS_INTERNAL);
+  EXPECT_EQ(smtp_reply_stream_feed(rs, "250 ok\r\n", 8, nullptr, nullptr), SMTP_STATUS_BROKEN);
+  EXPECT_EQ(smtp_reply_stream_finish(rs, nullptr, nullptr), SMTP_STATUS_BROKEN);
+  smtp_reply_stream_free(rs);
+}
+
+TEST(CApiFailures, OutOfMemoryIsAStatusNotAnException) {
+  smtp_reply_stream* rs = nullptr;
+  g_fail_allocations = true;
+  EXPECT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_NO_MEMORY);
+  g_fail_allocations = false;
+  EXPECT_EQ(rs, nullptr);
+
+  ASSERT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_OK);
+  // A reply that spans feeds is kept in the stream's buffer: that allocates.
+  const std::string big = "250-" + std::string(400, 'x') + "\r\n250";
+  g_fail_allocations = true;
+  const smtp_status st = smtp_reply_stream_feed(rs, big.data(), big.size(), nullptr, nullptr);
+  g_fail_allocations = false;
+  EXPECT_EQ(st, SMTP_STATUS_NO_MEMORY);
+  EXPECT_EQ(smtp_reply_stream_feed(rs, " ok\r\n", 5, nullptr, nullptr), SMTP_STATUS_BROKEN);
+  smtp_reply_stream_free(rs);
+}
+
+}  // namespace
