@@ -452,7 +452,7 @@ ParseCount ParseAll(std::string_view input, StreamKind kind, std::size_t chunk,
     stream.Finish(sink);
   };
   if (kind == StreamKind::kReplies) {
-    ReplyStream stream(options, ReplyMode::kEhlo);
+    ReplyStream stream(options, ReplyMode::kReplies);
     feed(stream);
   } else {
     CommandStream stream(options);
@@ -479,7 +479,7 @@ bool CheckAllOk(std::string_view input, StreamKind kind, std::string* why) {
   };
   const Options options;
   if (kind == StreamKind::kReplies) {
-    ReplyStream stream(options, ReplyMode::kEhlo);
+    ReplyStream stream(options, ReplyMode::kReplies);
     stream.Feed(input, sink);
     stream.Finish(sink);
   } else {

@@ -6,7 +6,7 @@
 //
 // The first form reads FILE into memory, detects replies or commands from
 // its first octets (or takes --replies / --commands), parses it with the
-// stream parser (replies in EHLO mode, default strict Options) in chunks of
+// stream parser (replies in plain mode, default strict Options) in chunks of
 // --chunk octets (default 65536), best of --runs runs (default 3) on the
 // monotonic clock, parse only, checks that every record is ok, and prints
 //   MB/s=<n> items/s=<n> items=<n>

@@ -73,7 +73,7 @@ void RunStream(benchmark::State& state, Stream& stream, std::string_view input, 
 }
 
 void RunReplies(benchmark::State& state, const std::string& input, std::size_t chunk,
-                ReplyMode mode = ReplyMode::kEhlo) {
+                ReplyMode mode = ReplyMode::kReplies) {
   ReplyStream stream(Options(), mode);
   RunStream(state, stream, input, chunk);
 }
@@ -101,10 +101,6 @@ void BM_Replies(benchmark::State& state) {
 }
 BENCHMARK(BM_Replies)->Arg(kReadSize)->Arg(kTypicalBytes)->ArgName("chunk");
 
-void BM_RepliesPlainMode(benchmark::State& state) {
-  RunReplies(state, Replies(), kReadSize, ReplyMode::kReplies);
-}
-BENCHMARK(BM_RepliesPlainMode);
 
 void BM_Commands(benchmark::State& state) {
   RunCommands(state, Commands(), static_cast<std::size_t>(state.range(0)));

@@ -45,8 +45,8 @@ Row Err(std::string content, ErrorCode code, std::size_t offset) {
 Row LenientOk(std::string content, std::string fields, Deviations deviations) {
   return {std::move(content), LenientOptions(), E::kOk, 0, std::move(fields), deviations};
 }
-Row LenientErr(std::string content, ErrorCode code, std::size_t offset) {
-  return {std::move(content), LenientOptions(), code, offset, "", {}};
+Row LenientErr(std::string content, ErrorCode code, std::size_t offset, Deviations before = {}) {
+  return {std::move(content), LenientOptions(), code, offset, "", before};
 }
 Row Utf8Ok(std::string content, std::string fields) {
   return {std::move(content), Utf8Options(), E::kOk, 0, std::move(fields), {}};
@@ -62,6 +62,8 @@ void RunRows(const std::vector<Row>& rows) {
                  (row.options.utf8 ? " [utf8]" : ""));
     const CommandResult result = ParseCommand(line, row.options);
     EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
+    // An error record lists the deviations used before the error (issue 10).
+    EXPECT_EQ(DeviationNames(result.deviations), DeviationNames(row.deviations));
     if (row.code != E::kOk) {
       EXPECT_EQ(result.error.offset, row.offset);
       continue;
@@ -96,7 +98,23 @@ TEST(DomainTest, Table) {
       Ok("EHLO client.example.com", "verb=EHLO domain:client.example.com"),
       Ok("EHLO Client.EXAMPLE.com", "verb=EHLO domain:Client.EXAMPLE.com"),
       Ok("ehlo x", "verb=EHLO domain:x"),
-      Ok("EHLO 1.2.3.4", "verb=EHLO domain:1.2.3.4"),
+      // RFC 1123 section 2.1: the last label is not all digits (issue 10):
+      // a dotted quad is an address and belongs in brackets. The domain is
+      // a valid prefix until it ends, so the error is at its end.
+      Err("EHLO 1.2.3.4", E::kBadDomain, 12),
+      Err("EHLO 192.0.2.10", E::kBadDomain, 15),
+      Err("EHLO 123", E::kBadDomain, 8),
+      Err("EHLO example.123", E::kBadDomain, 16),
+      Ok("EHLO 123.example", "verb=EHLO domain:123.example"),
+      Ok("EHLO 1.2.3.4a", "verb=EHLO domain:1.2.3.4a"),
+      Ok("EHLO 1.2.3.a4", "verb=EHLO domain:1.2.3.a4"),
+      Err("HELO 192.0.2.10", E::kBadDomain, 15),
+      LenientOk("EHLO 192.0.2.10", "verb=EHLO domain:192.0.2.10",
+                DeviationSet({D::kNumericDomain})),
+      LenientOk("HELO  10", "verb=HELO domain:10",
+                DeviationSet({D::kNumericDomain, D::kExtraSpace})),
+      // An earlier error in the domain wins over the numeric last label.
+      Err("EHLO 1..2", E::kBadDomain, 7),
       Ok("EHLO 9a-b.x-1", "verb=EHLO domain:9a-b.x-1"),
       Ok("EHLO xn--bcher-kva.example", "verb=EHLO domain:xn--bcher-kva.example"),
       Ok("EHLO a--b.example", "verb=EHLO domain:a--b.example"),
@@ -135,14 +153,19 @@ TEST(DomainTest, Table) {
       // A missing argument is a syntax error at the line end.
       Err("EHLO", E::kSyntax, 4),
       Err("HELO", E::kSyntax, 4),
-      // UTF-8 domains (RFC 6531) only with the option.
+      // UTF-8 octets are bad_char without the option; with it the EHLO
+      // domain is still LDH labels or A-labels (RFC 6531 section 3.7.1: the
+      // client "MUST send only ASCII ... domains in the EHLO command").
       Err("EHLO b\xc3\xbc"
           "cher.example",
           E::kBadChar, 6),
-      Utf8Ok("EHLO b\xc3\xbc"
-             "cher.example",
-             "verb=EHLO domain:b\xc3\xbc"
-             "cher.example"),
+      Utf8Err("EHLO b\xc3\xbc"
+              "cher.example",
+              E::kBadDomain, 6),
+      Utf8Ok("EHLO xn--bcher-kva.example", "verb=EHLO domain:xn--bcher-kva.example"),
+      Utf8Ok("MAIL FROM:<a@b\xc3\xbc"
+             "cher.example>",
+             "verb=MAIL path=<a@b\\xc3\\xbccher.example> params=[]"),
       Utf8Err("EHLO b\xc3(cher.example", E::kBadChar, 6),
   });
 }
@@ -211,22 +234,38 @@ TEST(AddressLiteralTest, Ipv6AllFourForms) {
 }
 
 TEST(AddressLiteralTest, GeneralLiteral) {
+  const Deviations tag = DeviationSet({D::kUnregisteredLiteralTag});
   RunRows({
-      Ok("EHLO [x-tag:content]", "verb=EHLO general:x-tag:content"),
-      Ok("EHLO [Tag9:a!~Z^]", "verb=EHLO general:Tag9:a!~Z^"),
-      Ok("EHLO [IPv7:whatever]", "verb=EHLO general:IPv7:whatever"),
-      Ok("EHLO [IPv6x:abc]", "verb=EHLO general:IPv6x:abc"),
-      // dcontent is %d33-90 / %d94-126: no '[', '\', ']', SP. Reported at the
+      // RFC 5321 section 4.1.3: a Standardized-tag MUST be registered with
+      // IANA and only IPv6 is (issue 10): strict refuses every other tag, at
+      // the tag (the octet after '[').
+      Err("EHLO [x-tag:content]", E::kBadAddressLiteral, 6),
+      Err("EHLO [Tag9:a!~Z^]", E::kBadAddressLiteral, 6),
+      Err("EHLO [IPv7:whatever]", E::kBadAddressLiteral, 6),
+      Err("EHLO [IPv6x:abc]", E::kBadAddressLiteral, 6),
+      Err("EHLO [2001:db8::1]", E::kBadAddressLiteral, 6),
+      Err("MAIL FROM:<a@[x-tag:abc]>", E::kBadAddressLiteral, 14),
+      Err("RCPT TO:<a@[2001:db8::1]>", E::kBadAddressLiteral, 12),
+      // Lenient reads the General-address-literal and names the deviation.
+      LenientOk("EHLO [x-tag:content]", "verb=EHLO general:x-tag:content", tag),
+      LenientOk("EHLO [Tag9:a!~Z^]", "verb=EHLO general:Tag9:a!~Z^", tag),
+      LenientOk("EHLO [IPv7:whatever]", "verb=EHLO general:IPv7:whatever", tag),
+      LenientOk("EHLO [IPv6x:abc]", "verb=EHLO general:IPv6x:abc", tag),
+      LenientOk("EHLO [2001:db8::1]", "verb=EHLO general:2001:db8::1", tag),
+      LenientOk("HELO [x:y]", "verb=HELO general:x:y",
+                DeviationSet({D::kHeloAddressLiteral, D::kUnregisteredLiteralTag})),
+      LenientOk("MAIL FROM:<a@[x-tag:abc]>", "verb=MAIL path=<a@[x-tag:abc]> params=[]", tag),
+      // dcontent is %d33-90 / %d94-126: no '[', '\\', ']', SP. Reported at the
       // first octet that cannot be in the literal, or at the content start.
-      Err("EHLO [tag:a[b]", E::kBadAddressLiteral, 11),
-      Err("EHLO [tag:a\\b]", E::kBadAddressLiteral, 11),
-      Err("EHLO [tag:a b]", E::kBadAddressLiteral, 11),
-      Err("EHLO [tag:]", E::kBadAddressLiteral, 10),
+      LenientErr("EHLO [tag:a[b]", E::kBadAddressLiteral, 11),
+      LenientErr("EHLO [tag:a\\b]", E::kBadAddressLiteral, 11),
+      LenientErr("EHLO [tag:a b]", E::kBadAddressLiteral, 11),
+      LenientErr("EHLO [tag:]", E::kBadAddressLiteral, 10),
       // The tag is an Ldh-str: it ends in a letter or digit, and may begin
       // with a hyphen (Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig).
-      Err("EHLO [tag-:x]", E::kBadAddressLiteral, 6),
-      Ok("EHLO [-x:abc]", "verb=EHLO general:-x:abc"),
-      Err("EHLO [ta_g:x]", E::kBadAddressLiteral, 6),
+      LenientErr("EHLO [tag-:x]", E::kBadAddressLiteral, 6),
+      LenientOk("EHLO [-x:abc]", "verb=EHLO general:-x:abc", tag),
+      LenientErr("EHLO [ta_g:x]", E::kBadAddressLiteral, 6),
   });
 }
 
@@ -372,6 +411,23 @@ TEST(ParamTest, MailParameters) {
       Err(p + "NOTIFY=NEVER", E::kBadParam, 16),
       Err(p + "ORCPT=rfc822;a@b", E::kBadParam, 16),
       Err(p + "SIZE=1 SIZE=2", E::kBadParam, 23),
+      // The same keyword twice: strict refuses it; lenient takes it with the
+      // same value (any case, as Python's smtplib sends it) as repeated_param,
+      // never with two values (issue 10).
+      Err(p + "size=20 SIZE=20", E::kBadParam, 24),
+      LenientOk(p + "size=20 BODY=8BITMIME SIZE=20",
+                "verb=MAIL path=<a@b> params=[size=20 BODY=8BITMIME SIZE=20]",
+                DeviationSet({D::kRepeatedParam})),
+      LenientOk(p + "BODY=8bitmime BODY=8BITMIME",
+                "verb=MAIL path=<a@b> params=[BODY=8bitmime BODY=8BITMIME]",
+                DeviationSet({D::kRepeatedParam})),
+      LenientOk(p + "SMTPUTF8 smtputf8", "verb=MAIL path=<a@b> params=[SMTPUTF8 smtputf8]",
+                DeviationSet({D::kRepeatedParam})),
+      LenientErr(p + "SIZE=1 SIZE=2", E::kBadParam, 23),
+      LenientErr(p + "SIZE=20 SIZE=020", E::kBadParam, 24),
+      // Deviations before the error are listed with it.
+      LenientErr("MAIL FROM: <a@b> SIZE=1 SIZE=2", E::kBadParam, 24,
+                 DeviationSet({D::kSpaceAfterColon})),
       Err(p + "SIZE=1 size=2", E::kBadParam, 23),
       Err(p + "BODY=7BIT SMTPUTF8 SMTPUTF8", E::kBadParam, 35),
       // Unknown keywords follow the generic esmtp-param rule.
@@ -415,6 +471,29 @@ TEST(ParamTest, RcptParameters) {
       // RFC 3461: xtext = *( xchar / hexchar ) may be empty.
       Ok(p + "ORCPT=rfc822;", "verb=RCPT path=<a@b> params=[ORCPT=rfc822;]"),
       Ok(p + "ORCPT=rfc822;a+2Bb+40c", "verb=RCPT path=<a@b> params=[ORCPT=rfc822;a+2Bb+40c]"),
+      // RFC 6533 "utf-8" address type (issue 10): utf-8-addr-xtext always
+      // (it is xtext), utf-8-addr-unitext (raw UTF-8) with utf8.
+      Ok(p + "ORCPT=utf-8;j\\x{E9}r\\x{F4}me@example.com",
+         "verb=RCPT path=<a@b> params=[ORCPT=utf-8;j\\x{E9}r\\x{F4}me@example.com]"),
+      Utf8Ok(p + "ORCPT=utf-8;j\\x{E9}r\\x{F4}me@example.com",
+             "verb=RCPT path=<a@b> params=[ORCPT=utf-8;j\\x{E9}r\\x{F4}me@example.com]"),
+      Utf8Ok(p + "ORCPT=UTF-8;j\xc3\xa9r\xc3\xb4me@\xc3\xa9x.example",
+             "verb=RCPT path=<a@b> params=[ORCPT=UTF-8;j\xc3\xa9r\xc3\xb4me@\xc3\xa9x.example]"),
+      Utf8Ok(p + "ORCPT=utf-8;\xe5\x8d\x9a\\x{20}x@x.example",
+             "verb=RCPT path=<a@b> params=[ORCPT=utf-8;\xe5\x8d\x9a\\x{20}x@x.example]"),
+      Err(p + "ORCPT=utf-8;j\xc3\xa9@example.com", E::kBadChar, 27),
+      Utf8Err(p + "ORCPT=rfc822;j\xc3\xa9@example.com", E::kBadParam, 14),
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{41}@x", E::kBadParam, 14),  // 'A' needs no escape
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{D800}@x", E::kBadParam, 14),
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{00E9}@x", E::kBadParam, 14),
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9=@x", E::kBadParam, 14),
+      Utf8Ok(p + "ORCPT=utf-8;", "verb=RCPT path=<a@b> params=[ORCPT=utf-8;]"),  // empty xtext
+      // RFC 6531 section 3.3: esmtp-value =/ UTF8-non-ascii (with utf8), for
+      // any parameter; a known one still checks its own syntax.
+      Utf8Ok(p + "X-NOTE=caf\xc3\xa9", "verb=RCPT path=<a@b> params=[X-NOTE=caf\xc3\xa9]"),
+      Err(p + "X-NOTE=caf\xc3\xa9", E::kBadChar, 24),
+      Utf8Err(p + "X-NOTE=caf\xc3", E::kBadChar, 24),
+      Utf8Err(p + "NOTIFY=N\xc3\xa9VER", E::kBadParam, 14),
       Err(p + "ORCPT=root@localhost", E::kBadParam, 14),
       Err(p + "ORCPT=;a@b", E::kBadParam, 14),
       Err(p + "ORCPT=rfc822;a+zz", E::kBadParam, 14),
@@ -456,6 +535,21 @@ TEST(CommandTest, EveryVerb) {
       Ok("VRFY root", "verb=VRFY arg=root"),
       Ok("VRFY \"John Doe\"", "verb=VRFY arg=\"John Doe\""),
       Ok("VRFY root SMTPUTF8", "verb=VRFY arg=root SMTPUTF8"),
+      // A bare mailbox (Go's net/smtp) is no String: strict refuses it at
+      // the '@'; lenient takes it as vrfy_mailbox (issue 10).
+      Err("VRFY user@example.com", E::kSyntax, 9),
+      Err("EXPN staff@example.com", E::kSyntax, 10),
+      LenientOk("VRFY user@example.com", "verb=VRFY arg=user@example.com",
+                DeviationSet({D::kVrfyMailbox})),
+      LenientOk("EXPN \"a b\"@example.com SMTPUTF8", "verb=EXPN arg=\"a b\"@example.com SMTPUTF8",
+                DeviationSet({D::kVrfyMailbox})),
+      LenientOk("VRFY u@192.0.2.1", "verb=VRFY arg=u@192.0.2.1",
+                DeviationSet({D::kVrfyMailbox, D::kNumericDomain})),
+      LenientOk("VRFY u@[192.0.2.1]", "verb=VRFY arg=u@[192.0.2.1]",
+                DeviationSet({D::kVrfyMailbox})),
+      LenientErr("VRFY user@", E::kSyntax, 9),
+      LenientErr("VRFY user@a..b", E::kSyntax, 9),
+      LenientErr("NOOP user@example.com", E::kSyntax, 9),
       Ok("EXPN staff SMTPUTF8", "verb=EXPN arg=staff SMTPUTF8"),
       Ok("EXPN root", "verb=EXPN arg=root"),
       Err("VRFY", E::kSyntax, 4),
@@ -590,11 +684,21 @@ TEST(FramingTest, LineEndsAndLimits) {
       {"NOOP\r\n", small, E::kOk, 0, "verb=NOOP", {}},
       {"QUIT  \r\n", small, E::kSyntax, 4, "", {}},
       {"NOOP xyz\r\n", small, E::kLineTooLong, 8, "", {}},
+      // Lenient error records list the deviations used before the error: a
+      // bare LF line end is read before the octets and the grammar.
+      {"NOOP \x01\n", lenient, E::kBadChar, 5, "", DeviationSet({D::kBareLf})},
+      {"MAIL FROM: <a@b> X==\n", lenient, E::kBadParam, 17, "",
+       DeviationSet({D::kBareLf, D::kSpaceAfterColon})},
+      {"EHLO  192.0.2.1 x \r\n", lenient, E::kSyntax, 15, "",
+       DeviationSet({D::kExtraSpace, D::kNumericDomain})},
+      {"NOOP " + Repeat('x', 507) + "\n", lenient, E::kLineTooLong, 512, "", {}},
   };
   for (const FramingRow& row : rows) {
     SCOPED_TRACE(Escape(row.line.substr(0, 80)) + (row.options.lenient() ? " [lenient]" : ""));
     const CommandResult result = ParseCommand(row.line, row.options);
     EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
+    // An error record lists the deviations used before the error (issue 10).
+    EXPECT_EQ(DeviationNames(result.deviations), DeviationNames(row.deviations));
     if (row.code != E::kOk) {
       EXPECT_EQ(result.error.offset, row.offset);
       continue;
@@ -602,6 +706,92 @@ TEST(FramingTest, LineEndsAndLimits) {
     EXPECT_EQ(RenderCommand(result.command), row.fields);
     EXPECT_EQ(DeviationNames(result.deviations), DeviationNames(row.deviations));
   }
+}
+
+// `head` (no CRLF) plus " X=xxx..." so that the line with its CRLF has
+// `size` octets.
+std::string PaddedLine(const std::string& head, std::size_t size) {
+  std::string line = head + " X=";
+  line += Repeat('x', size - 2 - line.size());
+  EXPECT_EQ(line.size() + 2, size);
+  return line;
+}
+
+// SPEC section 1 / issue 10: a MAIL or RCPT line may exceed 512 octets by the
+// allowance of each extension parameter it carries (RFC 1870 section 3 SIZE
+// +26, RFC 4954 section 3 AUTH= +500, RFC 3461 section 4 RET/ENVID +100 and
+// NOTIFY/ORCPT +500, RFC 6531 section 3.1 SMTPUTF8 +10, RFC 8689 section 2
+// REQUIRETLS +11; BODY none). line_too_long points at line start + the limit
+// of that line.
+TEST(LineLimitTest, MailRcptExtensionAllowances) {
+  const std::string m = "MAIL FROM:<sender@example.com>";
+  const std::string r = "RCPT TO:<rcpt@example.com>";
+  // The issue's example: 550 octets with SIZE, BODY and AUTH= is ok...
+  std::string auth = m + " SIZE=1234 BODY=8BITMIME AUTH=";
+  auth += Repeat('a', 550 - 2 - auth.size());
+  const std::string no_auth = PaddedLine(m + " SIZE=1234 BODY=8BITMIME", 550);
+  struct LimitRow {
+    std::string content;
+    Options options;
+    ErrorCode code;
+    std::size_t offset;
+  };
+  const std::vector<LimitRow> rows = {
+      {auth, StrictOptions(), E::kOk, 0},
+      // ... the same length without AUTH= is over 512 + 26.
+      {no_auth, StrictOptions(), E::kLineTooLong, 538},
+      {PaddedLine(m, 512), StrictOptions(), E::kOk, 0},
+      {PaddedLine(m, 513), StrictOptions(), E::kLineTooLong, 512},
+      {PaddedLine(m + " SIZE=1", 538), StrictOptions(), E::kOk, 0},
+      {PaddedLine(m + " SIZE=1", 539), StrictOptions(), E::kLineTooLong, 538},
+      {PaddedLine(m + " size=1", 539), LenientOptions(), E::kLineTooLong, 538},
+      {PaddedLine(m + " AUTH=<>", 1012), StrictOptions(), E::kOk, 0},
+      {PaddedLine(m + " AUTH=<>", 1013), StrictOptions(), E::kLineTooLong, 1012},
+      {PaddedLine(m + " RET=HDRS", 612), StrictOptions(), E::kOk, 0},
+      {PaddedLine(m + " RET=HDRS ENVID=x", 613), StrictOptions(), E::kLineTooLong, 612},
+      {PaddedLine(m + " SMTPUTF8", 522), StrictOptions(), E::kOk, 0},
+      {PaddedLine(m + " SMTPUTF8", 523), StrictOptions(), E::kLineTooLong, 522},
+      {PaddedLine(m + " REQUIRETLS", 523), StrictOptions(), E::kOk, 0},
+      {PaddedLine(m + " REQUIRETLS", 524), StrictOptions(), E::kLineTooLong, 523},
+      {PaddedLine(m + " BODY=8BITMIME", 513), StrictOptions(), E::kLineTooLong, 512},
+      {PaddedLine(m + " SIZE=1 BODY=7BIT AUTH=<> RET=FULL ENVID=e SMTPUTF8 REQUIRETLS", 1159),
+       StrictOptions(), E::kOk, 0},
+      {PaddedLine(m + " SIZE=1 BODY=7BIT AUTH=<> RET=FULL ENVID=e SMTPUTF8 REQUIRETLS", 1160),
+       StrictOptions(), E::kLineTooLong, 1159},
+      // A repeated keyword grants its allowance once.
+      {PaddedLine(m + " SIZE=1 SIZE=1", 539), LenientOptions(), E::kLineTooLong, 538},
+      {PaddedLine(r + " NOTIFY=NEVER", 1012), StrictOptions(), E::kOk, 0},
+      {PaddedLine(r + " NOTIFY=NEVER ORCPT=rfc822;a@b", 1013), StrictOptions(), E::kLineTooLong,
+       1012},
+      // Parameters of the other command, or inside the path, grant nothing.
+      {PaddedLine(r + " SIZE=1", 513), StrictOptions(), E::kLineTooLong, 512},
+      {PaddedLine(m + " NOTIFY=NEVER", 513), StrictOptions(), E::kLineTooLong, 512},
+      {PaddedLine("MAIL FROM:<\"a SIZE=1\"@example.com>", 520), StrictOptions(), E::kLineTooLong,
+       512},
+      // Other commands keep 512.
+      {PaddedLine("NOOP SIZE=1", 513), StrictOptions(), E::kLineTooLong, 512},
+  };
+  for (const LimitRow& row : rows) {
+    const std::string line = row.content + "\r\n";
+    SCOPED_TRACE(Escape(line.substr(0, 90)) + " (" + std::to_string(line.size()) + " octets)");
+    const CommandResult result = ParseCommand(line, row.options);
+    EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
+    if (row.code != E::kOk) {
+      EXPECT_EQ(result.error.offset, row.offset);
+    } else {
+      EXPECT_GE(CommandLineLimit(line, row.options), line.size());
+    }
+  }
+  // The framer buffers no more than the longest legal line of any kind.
+  EXPECT_EQ(MaxCommandLineLimit(StrictOptions()), 12288u);
+  Options small_auth;
+  small_auth.max_auth_line = 100;
+  EXPECT_EQ(MaxCommandLineLimit(small_auth), 512u + 647u);
+  EXPECT_EQ(MailRcptAllowance("MAIL FROM:<a@b> SIZE=1 AUTH=x ENVID=y RET=FULL\r\n", {}),
+            26u + 500u + 100u);
+  EXPECT_EQ(MailRcptAllowance("RCPT TO:<a@b> ORCPT=rfc822;x NOTIFY=NEVER\r\n", {}), 500u);
+  EXPECT_EQ(MailRcptAllowance("MAIL FROM:a@b SIZE=1\r\n", {}), 0u);
+  EXPECT_EQ(MailRcptAllowance("NOOP <x> SIZE=1\r\n", {}), 0u);
 }
 
 TEST(CommandTest, FieldsAreViewsIntoTheLine) {
@@ -683,9 +873,22 @@ TEST(SaslTest, ResponseCounts) {
       {"AUTH LOGIN dXNlcg==\r\n", 1},
       {"AUTH CRAM-MD5\r\n", 1},
       {"AUTH PLAIN AHVzZXIAcGFzcw==\r\n", 0},
-      {"AUTH XOAUTH2\r\n", 0},
       {"AUTH GSSAPI\r\n", 0},
       {"AUTH CRAM-MD5 =\r\n", 0},
+      // SPEC section 2 table (issue 10): without / with an initial response.
+      {"AUTH XOAUTH2\r\n", 1},
+      {"AUTH xoauth2 dXNlcj1h\r\n", 0},
+      {"AUTH OAUTHBEARER\r\n", 1},
+      {"AUTH OAUTHBEARER bixhPWE=\r\n", 0},
+      {"AUTH DIGEST-MD5\r\n", 2},
+      {"AUTH DIGEST-MD5 =\r\n", 0},
+      {"AUTH NTLM\r\n", 2},
+      {"AUTH NTLM TlRMTVNTUAABAAAA\r\n", 1},
+      {"AUTH SCRAM-SHA-1\r\n", 2},
+      {"AUTH SCRAM-SHA-256 biwsbj11c2Vy\r\n", 1},
+      {"AUTH scram-sha-256-plus\r\n", 2},
+      {"AUTH SCRAM\r\n", 0},
+      {"AUTH EXTERNAL\r\n", 0},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(Escape(row.line));

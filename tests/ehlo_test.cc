@@ -57,7 +57,14 @@ TEST(EhloReplyTest, Table) {
       // ehlo-greet is any octets but CR and LF: SP inside and at the start.
       Ok("250 m.example  two\r\n", "domain=m.example greeting= two caps=[]"),
       // The parser does not guess which command a reply answers.
-      Ok("250 2.0.0 Ok\r\n", "domain=2.0.0 greeting=Ok caps=[]"),
+      // ... but a Domain's last label is not all digits (RFC 1123 section
+      // 2.1, issue 10): "250 2.0.0 Ok" is no EHLO reply in strict, and
+      // neither is a bare dotted quad; lenient names numeric_domain.
+      Err("250 2.0.0 Ok\r\n", E::kBadDomain, 9),
+      {"250 2.0.0 Ok\r\n", lenient, E::kOk, 0, "domain=2.0.0 greeting=Ok caps=[]",
+       DeviationSet({D::kNumericDomain})},
+      Err("250-192.0.2.1 hi\r\n250 SIZE\r\n", E::kBadDomain, 13),
+      Ok("250 mx1.192.example\r\n", "domain=mx1.192.example greeting= caps=[]"),
       Ok("250 OK id=1xVeiv-0004UK-0a\r\n", "domain=OK greeting=id=1xVeiv-0004UK-0a caps=[]"),
       // Keywords: (ALPHA / DIGIT) *(ALPHA / DIGIT / "-"); params %d33-126.
       Ok("250-m\r\n250-8BITMIME\r\n250-X-A b=c,d;e ~!\r\n250 1\r\n",
@@ -75,9 +82,24 @@ TEST(EhloReplyTest, Table) {
       Err("250- 29 byte chunk, total 29\r\n250 OK id=1\r\n", E::kBadDomain, 4, lenient),
       Err("250-x\r\n250\r\n", E::kBadKeyword, 10),
       Err("250-x\r\n250\r\n", E::kBadKeyword, 10, lenient),
-      Err("250 \r\n", E::kSyntax, 4),
+      // "250 " is a valid reply (issue 10), but an EHLO reply needs a Domain.
+      Err("250 \r\n", E::kBadDomain, 4),
       Err("250 \r\n", E::kBadDomain, 4, lenient),
+      // ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127): after one SP, white
+      // space alone is a greeting (RFC 5321 4.1.1.1), in both policies.
+      Ok("250 mx.example.com  \r\n", "domain=mx.example.com greeting=  caps=[]"),
+      Ok("250 mx.example.com \t\r\n", "domain=mx.example.com greeting=\\x09 caps=[]"),
+      {"250 mx.example.com  \r\n",
+       lenient,
+       E::kOk,
+       0,
+       "domain=mx.example.com greeting=  caps=[]",
+       {}},
+      // The EHLO response's domain is LDH labels or A-labels, also with
+      // SMTPUTF8 (RFC 6531 section 3.7.1); the greeting may be UTF-8.
+      Err("250 b\xc3\xbc.example hi\r\n", E::kBadDomain, 5, Utf8Options()),
       // Trailing white space after the first line's domain: SP or HT alike.
+      Err("250 mx.example.com \r\n", E::kSyntax, 18),
       Err("250 mx.example.com\t\r\n", E::kSyntax, 18),
       {"250 mx.example.com\t\r\n", lenient, E::kOk, 0, "domain=mx.example.com greeting= caps=[]",
        DeviationSet({D::kTrailingSpace})},

@@ -25,7 +25,6 @@ TEST(FormatCommandTest, RoundTripsEveryParsedCommand) {
       "HELO a\r\n",
       "EHLO [192.0.2.1]\r\n",
       "EHLO [IPv6:2001:db8::1]\r\n",
-      "EHLO [x-tag:content]\r\n",
       "MAIL FROM:<a@b.example> SIZE=10 BODY=8BITMIME\r\n",
       "MAIL FROM:<>\r\n",
       "MAIL FROM:<\"john doe\"@example.com>\r\n",

@@ -79,10 +79,15 @@ TEST(ReplyLineTest, Table) {
       Ok("250- 29 byte chunk, total 29\r\n", 250, true, " 29 byte chunk, total 29"),
       Ok("250 ~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}\r\n", 250, false,
          "~!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}"),
-      // "250 " with no text: syntax at the line end (strict), deviation (lenient).
-      Err("250 \r\n", E::kSyntax, 4),
+      // "250 " with no text is valid (issue 10): RFC 5321 section 4.2 "followed
+      // immediately by <SP>, optionally some text"; RFC 4954 continue-req
+      // "334" SP [base64]. The text is "", in both policies, no deviation.
+      Ok("250 \r\n", 250, false, ""),
+      Ok("334 \r\n", 334, false, ""),
+      Ok("250-\r\n", 250, true, ""),
       Ok("250-\t\r\n", 250, true, "\t"),
-      {"250 \r\n", lenient, E::kOk, 0, 250, false, "", DeviationSet({Deviation::kEmptyReplyText})},
+      {"250 \r\n", lenient, E::kOk, 0, 250, false, "", {}},
+      {"334 \n", lenient, E::kOk, 0, 334, false, "", DeviationSet({Deviation::kBareLf})},
       // Octets.
       Err("250 a\x01\r\n", E::kBadChar, 5),
       Err(std::string("250 a\x00\r\n", 8), E::kBadChar, 5),
@@ -173,7 +178,8 @@ TEST(ReplyTest, MultiLine) {
       ReplyErr("250-a\r\n250?b\r\n", E::kBadSeparator, 10),
       ReplyErr("250-a\r\n250 \x01\r\n", E::kBadChar, 11),
       ReplyErr("250-a\r\n250 b\n", E::kBareLf, 12),
-      ReplyErr("250-a\r\n250 \r\n", E::kSyntax, 11),
+      ReplyOk("250-a\r\n250 \r\n", "code=250 lines=[a|]"),
+      ReplyOk("334 \r\n", "code=334 lines=[]"),
       // Unfinished, and bytes after the last line.
       ReplyErr("250-a\r\n", E::kIncomplete, 7),
       ReplyErr("250-a\r\n250 b", E::kIncomplete, 12),
@@ -181,7 +187,7 @@ TEST(ReplyTest, MultiLine) {
       ReplyErr("250 a\r\n250 b\r\n", E::kSyntax, 7),
       ReplyErr("250 a\r\nx", E::kSyntax, 7),
       {"250-a\n250 \r\n", LenientOptions(), E::kOk, 0, "code=250 lines=[a|]",
-       DeviationSet({Deviation::kBareLf, Deviation::kEmptyReplyText})},
+       DeviationSet({Deviation::kBareLf})},
   });
 }
 

@@ -183,7 +183,15 @@ TEST(CommandStreamTest, BareLfInsideDataIsCountedAndReported) {
 }
 
 TEST(CommandStreamTest, DataLineLimit) {
-  // 1000 octets with the CRLF is the limit, the stuffed dot included.
+  // 1000 octets with the CRLF is the limit, not counting the leading dot
+  // added for transparency (RFC 5321 section 4.5.3.1.6, issue 10).
+  const std::string dotted = "DATA\r\n.." + Repeat('x', 997) + "\r\n.\r\n";
+  ExpectCommands(dotted, kStrict, {Cmd(0, 6, "verb=DATA"), Data(6, 1004, 1000)});
+  const std::string dotted_over = "DATA\r\n.." + Repeat('x', 998) + "\r\n.\r\n";
+  // The limit of a stuffed line is 1001 raw octets: the error is at its
+  // start + 1001.
+  ExpectCommands(dotted_over, kStrict,
+                 {Cmd(0, 6, "verb=DATA"), Fail(Data(6, 1005, 1001), E::kLineTooLong, 6 + 1001)});
   const std::string ok = "DATA\r\n" + Repeat('x', 998) + "\r\n.\r\n";
   ExpectCommands(ok, kStrict, {Cmd(0, 6, "verb=DATA"), Data(6, 1003, 1000)});
   const std::string stuffed = "DATA\r\n." + Repeat('.', 997) + "\r\n.\r\n";
@@ -316,8 +324,8 @@ TEST(CommandStreamTest, SaslExchanges) {
       "AUTH PLAIN\r\nAGEAYg== \r\nNOOP\r\n", kStrict,
       {Cmd(0, 12, "verb=AUTH mech=PLAIN"), Fail(Make(K::kAuthResponse, 12, 11), E::kBadBase64, 20),
        Cmd(23, 6, "verb=NOOP")});
-  ExpectCommands("AUTH XOAUTH2\r\nNOOP\r\n", kStrict,
-                 {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Cmd(14, 6, "verb=NOOP")});
+  ExpectCommands("AUTH GSSAPI\r\nNOOP\r\n", kStrict,
+                 {Cmd(0, 13, "verb=AUTH mech=GSSAPI"), Cmd(13, 6, "verb=NOOP")});
   // "*" cancels: the exchange ends.
   ExpectCommands("AUTH LOGIN\r\n*\r\nNOOP\r\n", kStrict,
                  {Cmd(0, 12, "verb=AUTH mech=LOGIN"), Make(K::kAuthResponse, 12, 3, "response=*"),
@@ -329,6 +337,233 @@ TEST(CommandStreamTest, SaslExchanges) {
   // A failed AUTH command expects no responses.
   ExpectCommands("AUTH PLAIN !\r\nNOOP\r\n", kStrict,
                  {CmdErr(0, 14, E::kBadBase64, 11), Cmd(14, 6, "verb=NOOP")});
+}
+
+// SPEC section 2 table (issue 10): the responses each mechanism's usual
+// successful exchange sends, with and without an initial response.
+TEST(CommandStreamTest, SaslResponseCountsOfEveryMechanism) {
+  struct Row {
+    std::string auth;  // the AUTH line without CRLF
+    int responses;
+  };
+  const Row rows[] = {
+      {"AUTH XOAUTH2", 1},
+      {"AUTH XOAUTH2 dXNlcj1h", 0},
+      {"AUTH OAUTHBEARER", 1},
+      {"AUTH OAUTHBEARER =", 0},
+      {"AUTH DIGEST-MD5", 2},
+      {"AUTH DIGEST-MD5 =", 0},
+      {"AUTH NTLM", 2},
+      {"AUTH NTLM TlRMTQ==", 1},
+      {"AUTH SCRAM-SHA-256", 2},
+      {"AUTH SCRAM-SHA-1 biws", 1},
+      {"AUTH scram-sha-256-plus", 2},
+      {"AUTH GSSAPI", 0},
+      {"AUTH PLAIN", 1},
+      {"AUTH LOGIN", 2},
+      {"AUTH CRAM-MD5", 1},
+  };
+  for (const Row& row : rows) {
+    std::string input = row.auth + "\r\n";
+    std::vector<Rec> expected = {
+        Cmd(0, input.size(),
+            "verb=AUTH mech=" + row.auth.substr(5, row.auth.find(' ', 5) - 5) +
+                (row.auth.find(' ', 5) == std::string::npos
+                     ? ""
+                     : " ir=" + row.auth.substr(row.auth.find(' ', 5) + 1)))};
+    for (int i = 0; i < row.responses; ++i) {
+      expected.push_back(Make(K::kAuthResponse, input.size(), 6, "response=YWJj"));
+      input += "YWJj\r\n";
+    }
+    expected.push_back(Cmd(input.size(), 6, "verb=NOOP"));
+    input += "NOOP\r\n";
+    ExpectCommands(input, kStrict, expected);
+  }
+}
+
+// A realistic XOAUTH2 bearer token (1.6 KB) is one auth_response record, not
+// a command: a secret never lands in a command record (issue 10).
+TEST(CommandStreamTest, Xoauth2TokenIsAnAuthResponse) {
+  const std::string token = Repeat('A', 1600);
+  const std::string input = "AUTH XOAUTH2\r\n" + token + "\r\nQUIT\r\n";
+  ExpectCommands(
+      input, kStrict,
+      {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Make(K::kAuthResponse, 14, 1602, "response=" + token),
+       Cmd(1616, 6, "verb=QUIT")});
+  // An empty response (after the server's error challenge) is a response too.
+  ExpectCommands("AUTH XOAUTH2\r\n\r\nQUIT\r\n", kStrict,
+                 {Cmd(0, 14, "verb=AUTH mech=XOAUTH2"), Make(K::kAuthResponse, 14, 2, "response="),
+                  Cmd(16, 6, "verb=QUIT")});
+}
+
+// MAIL/RCPT lines get the allowances of their parameters in the stream too,
+// also when the line is far over any limit (issue 10).
+TEST(CommandStreamTest, MailRcptAllowances) {
+  std::string mail = "MAIL FROM:<sender@example.com> SIZE=1234 BODY=8BITMIME AUTH=";
+  mail += Repeat('a', 550 - 2 - mail.size()) + "\r\n";
+  ASSERT_EQ(mail.size(), 550u);
+  std::string no_auth = "MAIL FROM:<sender@example.com> SIZE=1234 BODY=8BITMIME X=";
+  no_auth += Repeat('x', 550 - 2 - no_auth.size()) + "\r\n";
+  const std::string params = mail.substr(31, mail.size() - 33);
+  ExpectCommands(mail + no_auth + "QUIT\r\n", kStrict,
+                 {Cmd(0, 550, "verb=MAIL path=<sender@example.com> params=[" + params + "]"),
+                  CmdErr(550, 550, E::kLineTooLong, 550 + 538), Cmd(1100, 6, "verb=QUIT")});
+  // Over every limit: skipped through its end, the error at start + its limit.
+  const std::string huge = "RCPT TO:<a@b> NOTIFY=NEVER X=" + Repeat('x', 20000) + "\r\n";
+  ExpectCommands(huge + "QUIT\r\n", kStrict,
+                 {CmdErr(0, huge.size(), E::kLineTooLong, 1012), Cmd(huge.size(), 6, "verb=QUIT")});
+}
+
+// Lenient error records list the deviations used before the error (issue 10).
+TEST(StreamTest, LenientErrorRecordsListEarlierDeviations) {
+  Rec bad_param = CmdErr(0, 22, E::kBadParam, 17);
+  bad_param.deviations = DeviationSet({D::kSpaceAfterColon}).bits();
+  ExpectCommands("MAIL FROM: <a@b> X==\r\nQUIT\r\n", kLenient,
+                 {bad_param, Cmd(22, 6, "verb=QUIT")});
+  Rec bad_char = ReplyErr(0, 13, E::kBadChar, 10);
+  bad_char.deviations = DeviationSet({D::kBareLf}).bits();
+  ExpectReplies("250-a\n250 \x01\r\n", kLenient, ReplyMode::kReplies, {bad_char});
+  // The EHLO grammar broke on the first line: its deviations are those of
+  // the lines before it (none) plus the line ends read so far.
+  Rec bad_ehlo = ReplyErr(0, 21, E::kBadDomain, 4);
+  bad_ehlo.deviations = DeviationSet({D::kBareLf}).bits();
+  ExpectReplies("250-[1.2.3.4]\n250 X\r\n", kLenient, ReplyMode::kEhlo, {bad_ehlo});
+}
+
+// The RFCs' own examples parse in strict (issue 10), record by record with
+// their fields. Each piece is one record's bytes; offsets follow from them.
+struct Piece {
+  std::string bytes;
+  K kind;
+  std::string fields;
+};
+
+std::vector<Rec> Expected(const std::vector<Piece>& pieces, std::string* input) {
+  std::vector<Rec> out;
+  for (const Piece& p : pieces) {
+    out.push_back(Make(p.kind, input->size(), p.bytes.size(), p.fields));
+    *input += p.bytes;
+  }
+  return out;
+}
+
+TEST(RfcExamplesTest, ClientSidesParseInStrict) {
+  const std::vector<std::vector<Piece>> transcripts = {
+      // RFC 5321 Appendix D.1, typical transaction.
+      {{"EHLO bar.com\r\n", K::kCommand, "verb=EHLO domain:bar.com"},
+       {"MAIL FROM:<Smith@bar.com>\r\n", K::kCommand, "verb=MAIL path=<Smith@bar.com> params=[]"},
+       {"RCPT TO:<Jones@foo.com>\r\n", K::kCommand, "verb=RCPT path=<Jones@foo.com> params=[]"},
+       {"RCPT TO:<Green@foo.com>\r\n", K::kCommand, "verb=RCPT path=<Green@foo.com> params=[]"},
+       {"RCPT TO:<Brown@foo.com>\r\n", K::kCommand, "verb=RCPT path=<Brown@foo.com> params=[]"},
+       {"DATA\r\n", K::kCommand, "verb=DATA"},
+       {"Blah blah blah...\r\n...etc. etc. etc.\r\n.\r\n", K::kData, "bytes=37"},
+       {"QUIT\r\n", K::kCommand, "verb=QUIT"}},
+      // D.2 aborted, D.3 relayed with a source route, D.4 VRFY.
+      {{"HELO bar.com\r\n", K::kCommand, "verb=HELO domain:bar.com"},
+       {"MAIL FROM:<Smith@bar.com>\r\n", K::kCommand, "verb=MAIL path=<Smith@bar.com> params=[]"},
+       {"RSET\r\n", K::kCommand, "verb=RSET"},
+       {"MAIL FROM:<JQP@bar.com>\r\n", K::kCommand, "verb=MAIL path=<JQP@bar.com> params=[]"},
+       {"RCPT TO:<@foo.com:Jones@XYZ.COM>\r\n", K::kCommand,
+        "verb=RCPT path=<Jones@XYZ.COM> params=[]"},
+       {"VRFY Crispin\r\n", K::kCommand, "verb=VRFY arg=Crispin"},
+       {"RCPT TO:<Admin.MRC@foo.com>\r\n", K::kCommand,
+        "verb=RCPT path=<Admin.MRC@foo.com> params=[]"},
+       {"NOOP\r\n", K::kCommand, "verb=NOOP"}},
+      // RFC 1870 section 6, RFC 6152 section 4, RFC 8689 section 3.
+      {{"EHLO ymir.claremont.edu\r\n", K::kCommand, "verb=EHLO domain:ymir.claremont.edu"},
+       {"MAIL FROM:<ned@thor.innosoft.com> SIZE=500000\r\n", K::kCommand,
+        "verb=MAIL path=<ned@thor.innosoft.com> params=[SIZE=500000]"},
+       {"MAIL FROM:<ned@ymir.claremont.edu> BODY=8BITMIME\r\n", K::kCommand,
+        "verb=MAIL path=<ned@ymir.claremont.edu> params=[BODY=8BITMIME]"},
+       {"MAIL FROM:<roger@example.com> REQUIRETLS\r\n", K::kCommand,
+        "verb=MAIL path=<roger@example.com> params=[REQUIRETLS]"}},
+      // RFC 3461 section 6.2, DSN parameters.
+      {{"MAIL FROM:<Alice@Test.ORG> RET=HDRS ENVID=QQ314159\r\n", K::kCommand,
+        "verb=MAIL path=<Alice@Test.ORG> params=[RET=HDRS ENVID=QQ314159]"},
+       {"RCPT TO:<Bob@Foo.COM> NOTIFY=SUCCESS ORCPT=rfc822;Bob@Foo.COM\r\n", K::kCommand,
+        "verb=RCPT path=<Bob@Foo.COM> params=[NOTIFY=SUCCESS ORCPT=rfc822;Bob@Foo.COM]"},
+       {"RCPT TO:<Dana@Ivory.EDU> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;Dana@Ivory.EDU\r\n",
+        K::kCommand,
+        "verb=RCPT path=<Dana@Ivory.EDU> params=[NOTIFY=SUCCESS,FAILURE "
+        "ORCPT=rfc822;Dana@Ivory.EDU]"},
+       {"RCPT TO:<Fred@Bombs.AF.MIL> NOTIFY=NEVER\r\n", K::kCommand,
+        "verb=RCPT path=<Fred@Bombs.AF.MIL> params=[NOTIFY=NEVER]"}},
+      // RFC 3030 section 4, CHUNKING and BINARYMIME.
+      {{"MAIL FROM:<Sam@Random.com> BODY=BINARYMIME\r\n", K::kCommand,
+        "verb=MAIL path=<Sam@Random.com> params=[BODY=BINARYMIME]"},
+       {"RCPT TO:<Susan@Random.com>\r\n", K::kCommand,
+        "verb=RCPT path=<Susan@Random.com> params=[]"},
+       {"BDAT 5\r\n", K::kCommand, "verb=BDAT size=5"},
+       {"ab\r\nc", K::kData, "bytes=5"},
+       {"BDAT 0 LAST\r\n", K::kCommand, "verb=BDAT size=0 LAST"},
+       {"", K::kData, "bytes=0"},
+       {"QUIT\r\n", K::kCommand, "verb=QUIT"}},
+      // RFC 4954 section 6 examples: AUTH PLAIN with and without an initial
+      // response, DIGEST-MD5 with its two responses (the second empty).
+      {{"EHLO client.example.com\r\n", K::kCommand, "verb=EHLO domain:client.example.com"},
+       {"AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ=\r\n", K::kCommand,
+        "verb=AUTH mech=PLAIN ir=dGVzdAB0ZXN0ADEyMzQ="},
+       {"AUTH PLAIN\r\n", K::kCommand, "verb=AUTH mech=PLAIN"},
+       {"dGVzdAB0ZXN0ADEyMzQ=\r\n", K::kAuthResponse, "response=dGVzdAB0ZXN0ADEyMzQ="},
+       {"AUTH DIGEST-MD5\r\n", K::kCommand, "verb=AUTH mech=DIGEST-MD5"},
+       {"dXNlcm5hbWU9ImNocmlzIg==\r\n", K::kAuthResponse, "response=dXNlcm5hbWU9ImNocmlzIg=="},
+       {"\r\n", K::kAuthResponse, "response="},
+       {"STARTTLS\r\n", K::kCommand, "verb=STARTTLS"},
+       {"", K::kTls, ""}},
+  };
+  for (const std::vector<Piece>& t : transcripts) {
+    std::string input;
+    const std::vector<Rec> expected = Expected(t, &input);
+    ExpectCommands(input, kStrict, expected);
+  }
+}
+
+TEST(RfcExamplesTest, ServerSidesParseInStrict) {
+  const std::vector<Piece> replies = {
+      // RFC 5321 Appendix D.1.
+      {"220 foo.com Simple Mail Transfer Service Ready\r\n", K::kReply,
+       "code=220 lines=[foo.com Simple Mail Transfer Service Ready]"},
+      {"250-foo.com greets bar.com\r\n250-8BITMIME\r\n250-SIZE\r\n250-DSN\r\n250 HELP\r\n",
+       K::kReply,
+       "code=250 lines=[foo.com greets bar.com|8BITMIME|SIZE|DSN|HELP] ehlo{domain=foo.com "
+       "greeting=greets bar.com caps=[8BITMIME();SIZE();DSN();HELP()]}"},
+      {"550 No such user here\r\n", K::kReply, "code=550 lines=[No such user here]"},
+      {"354 Start mail input; end with <CRLF>.<CRLF>\r\n", K::kReply,
+       "code=354 lines=[Start mail input; end with <CRLF>.<CRLF>]"},
+      {"221 foo.com Service closing transmission channel\r\n", K::kReply,
+       "code=221 lines=[foo.com Service closing transmission channel]"},
+      // RFC 4954 section 6: the EHLO reply, "334 " to AUTH PLAIN (empty
+      // text, issue 10), the success reply.
+      {"250-smtp.example.com Hello client.example.com\r\n250-AUTH GSSAPI DIGEST-MD5\r\n"
+       "250-ENHANCEDSTATUSCODES\r\n250 STARTTLS\r\n",
+       K::kReply,
+       "code=250 lines=[smtp.example.com Hello client.example.com|AUTH GSSAPI "
+       "DIGEST-MD5|ENHANCEDSTATUSCODES|STARTTLS] ehlo{domain=smtp.example.com greeting=Hello "
+       "client.example.com caps=[AUTH(GSSAPI,DIGEST-MD5);ENHANCEDSTATUSCODES();STARTTLS()]}"},
+      {"334 \r\n", K::kReply, "code=334 lines=[]"},
+      {"235 2.7.0 Authentication successful\r\n", K::kReply,
+       "code=235 lines=[2.7.0 Authentication successful] enhanced=2.7.0"},
+      // RFC 3207 section 4, RFC 2034 section 6.
+      {"220 Ready to start TLS\r\n", K::kReply, "code=220 lines=[Ready to start TLS]"},
+      {"551-5.7.1 Forwarding to remote hosts disabled\r\n"
+       "551 5.7.1 Select another host to act as your forwarder\r\n",
+       K::kReply,
+       "code=551 lines=[5.7.1 Forwarding to remote hosts disabled|5.7.1 Select another host to "
+       "act as your forwarder] enhanced=5.7.1"},
+      {"550 5.1.1 Mailbox \"nosuchuser\" does not exist\r\n", K::kReply,
+       "code=550 lines=[5.1.1 Mailbox \"nosuchuser\" does not exist] enhanced=5.1.1"},
+  };
+  std::string input;
+  const std::vector<Rec> expected = Expected(replies, &input);
+  // In ehlo mode only the 250 reply is read as an EHLO reply here.
+  ExpectReplies(input, kStrict, ReplyMode::kEhlo, expected);
+}
+
+TEST(ReplyStreamTest, EmptyTextIsValid) {
+  // RFC 4954's own exchange: "334 " to AUTH PLAIN (issue 10).
+  ExpectReplies("334 \r\n235 2.7.0 Authentication successful\r\n", kStrict, ReplyMode::kReplies,
+                {Reply(0, 6, "code=334 lines=[]"),
+                 Reply(6, 37, "code=235 lines=[2.7.0 Authentication successful] enhanced=2.7.0")});
 }
 
 TEST(CommandStreamTest, Starttls) {
@@ -368,10 +603,10 @@ TEST(ReplyStreamTest, ErrorsEndTheReplyAtTheOffendingLine) {
                 {ReplyErr(0, 12, E::kBadReplyCode, 9), Reply(12, 8, "code=250 lines=[ok]")});
   ExpectReplies("250-a\r\n251 b\r\n221 bye\r\n", kStrict, ReplyMode::kReplies,
                 {ReplyErr(0, 14, E::kCodeMismatch, 7), Reply(14, 9, "code=221 lines=[bye]")});
+  // "250 " is a whole reply with the text "" (issue 10).
   ExpectReplies("250 \r\n250 x\r\n", kStrict, ReplyMode::kReplies,
-                {ReplyErr(0, 6, E::kSyntax, 4), Reply(6, 7, "code=250 lines=[x]")});
-  ExpectReplies("250 \r\n", kLenient, ReplyMode::kReplies,
-                {Reply(0, 6, "code=250 lines=[]", DeviationSet({D::kEmptyReplyText}))});
+                {Reply(0, 6, "code=250 lines=[]"), Reply(6, 7, "code=250 lines=[x]")});
+  ExpectReplies("250 \r\n", kLenient, ReplyMode::kReplies, {Reply(0, 6, "code=250 lines=[]")});
   ExpectReplies("250 a\n250 b\r\n", kStrict, ReplyMode::kReplies,
                 {ReplyErr(0, 6, E::kBareLf, 5), Reply(6, 7, "code=250 lines=[b]")});
   ExpectReplies("250-a\n250 b\r\n", kLenient, ReplyMode::kReplies,
@@ -416,9 +651,14 @@ TEST(ReplyStreamTest, EhloMode) {
                        "code=250 lines=[mail.example hi|SIZE 10|STARTTLS] ehlo{domain=mail.example "
                        "greeting=hi caps=[SIZE(10);STARTTLS()]}"),
                  Reply(72, 8, "code=550 lines=[no]"),
-                 Reply(80, 14,
+                 // "2.1.0" is no Domain: its last label is all digits (RFC 1123
+                 // 2.1, issue 10). Only the session knows this answers MAIL.
+                 ReplyErr(80, 14, E::kBadDomain, 89)});
+  ExpectReplies("250 2.1.0 Ok\r\n", kLenient, ReplyMode::kEhlo,
+                {Reply(0, 14,
                        "code=250 lines=[2.1.0 Ok] enhanced=2.1.0 ehlo{domain=2.1.0 "
-                       "greeting=Ok caps=[]}")});
+                       "greeting=Ok caps=[]}",
+                       DeviationSet({D::kNumericDomain}))});
   // The same bytes in replies mode carry no EHLO fields.
   const std::vector<Rec> plain = RepliesAnySplit(input, kStrict, ReplyMode::kReplies);
   ASSERT_EQ(plain.size(), 4u);

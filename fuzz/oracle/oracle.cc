@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace oracle {
@@ -192,6 +193,8 @@ class Parser {
   std::size_t error_offset() const { return error_offset_; }
   const Options& options() const { return options_; }
   void Deviate(const char* name) { deviations_->insert(name); }
+  const std::set<std::string>& deviations() const { return *deviations_; }
+  void RestoreDeviations(const std::set<std::string>& d) { *deviations_ = d; }
 
   bool Fail(const char* code, std::size_t offset) {
     if (error_.empty()) {
@@ -222,10 +225,12 @@ class Parser {
   // domain text via *out.
   // With `end`, the domain is exactly s[pos, end): a delimited component
   // (inside a path) whose every octet must be a domain octet.
+  // `allow_utf8` false: LDH labels / A-labels only, whatever the options
+  // (RFC 6531 3.7.1: the EHLO command's and the EHLO response's domain).
   bool Domain(std::string* out, std::size_t end = std::string::npos,
-              const char* code = "bad_domain") {
+              const char* code = "bad_domain", bool allow_utf8 = true) {
     const std::size_t start = pos_;
-    const bool utf8 = options_.utf8;
+    const bool utf8 = options_.utf8 && allow_utf8;
     auto domain_octet = [&](int c) {
       return c >= 0 && (IsLetDig(static_cast<unsigned char>(c)) || c == '-' || c == '.' ||
                         (utf8 && c >= 0x80));
@@ -248,6 +253,16 @@ class Parser {
       label_start = i + 1;
     }
     if (d.size() > 255) return Fail(code, start + 255);
+    // RFC 1123 section 2.1: the top-level label is alphabetic; an all-digit
+    // last label makes a dotted quad an address, which needs brackets.
+    const std::string top = d.substr(d.rfind('.') == std::string::npos ? 0 : d.rfind('.') + 1);
+    bool all_digits = true;
+    for (char c : top)
+      all_digits = all_digits && IsDigit(static_cast<unsigned char>(c));
+    if (all_digits) {
+      if (!options_.lenient) return Fail(code, start + d.size());
+      Deviate("numeric_domain");
+    }
     *out = d;
     return true;
   }
@@ -273,6 +288,8 @@ class Parser {
         *type = "ipv6";
         *host = rest;
       } else {
+        // RFC 5321 4.1.3: tags must be registered with IANA; only IPv6 is.
+        if (!options_.lenient) return Fail("bad_address_literal", start + 1);
         if (!IsLdhStr(tag) || rest.empty()) return Fail("bad_address_literal", start);
         for (char ch : rest) {
           const unsigned char u = static_cast<unsigned char>(ch);
@@ -280,6 +297,7 @@ class Parser {
             return Fail("bad_address_literal", start);
           }
         }
+        Deviate("unregistered_literal_tag");
         *type = "general";
         *host = c;
       }
@@ -377,7 +395,16 @@ class Parser {
       }
     }
     const std::size_t mailbox_start = pos_;
-    // Local-part = Dot-string / Quoted-string
+    if (!Mailbox(close)) return false;
+    *mailbox = s_.substr(mailbox_start, close - mailbox_start);
+    pos_ = close + 1;
+    return true;
+  }
+
+  // Mailbox = Local-part "@" ( Domain / address-literal ), exactly s[pos, end);
+  // Local-part = Dot-string / Quoted-string.
+  bool Mailbox(std::size_t end) {
+    const std::size_t start = pos_;
     std::string local;
     if (Peek() == '"') {
       if (!QuotedString(&local)) return Fail("bad_path", pos_);
@@ -388,20 +415,18 @@ class Parser {
         ++pos_;
         if (!Atom(&atom)) return Fail("bad_path", pos_);
       }
-      local = s_.substr(mailbox_start, pos_ - mailbox_start);
+      local = s_.substr(start, pos_ - start);
     }
-    if (local.size() > 64) return Fail("bad_path", mailbox_start + 64);
+    if (local.size() > 64) return Fail("bad_path", start + 64);
     if (Peek() != '@') return Fail("bad_path", pos_);
     ++pos_;
+    std::string a, b;
     if (Peek() == '[') {
-      std::string type, host;
-      if (!AddressLiteral(&type, &host, close)) return false;
-    } else {
-      std::string domain;
-      if (!Domain(&domain, close)) return false;
+      if (!AddressLiteral(&a, &b, end)) return false;
+    } else if (!Domain(&a, end)) {
+      return false;
     }
-    *mailbox = s_.substr(mailbox_start, close - mailbox_start);
-    pos_ = close + 1;
+    pos_ = end;
     return true;
   }
 
@@ -515,12 +540,19 @@ bool IsKeyword(std::string_view k) {
   return true;
 }
 
-bool IsEsmtpValue(std::string_view v) {
-  // esmtp-value = 1*(%d33-60 / %d62-126)
+bool IsEsmtpValue(std::string_view v, bool utf8) {
+  // esmtp-value = 1*(%d33-60 / %d62-126); RFC 6531 3.3: =/ UTF8-non-ascii
   if (v.empty()) return false;
-  for (char c : v) {
-    const unsigned char u = static_cast<unsigned char>(c);
+  for (std::size_t i = 0; i < v.size();) {
+    const unsigned char u = static_cast<unsigned char>(v[i]);
+    if (u >= 0x80 && utf8) {
+      const std::size_t n = Utf8Length(v, i);
+      if (n == 0) return false;
+      i += n;
+      continue;
+    }
     if (u < 33 || u > 126 || u == '=') return false;
+    ++i;
   }
   return true;
 }
@@ -576,7 +608,59 @@ bool IsNotifyValue(std::string_view v) {
   return true;
 }
 
-bool IsOrcptValue(std::string_view v) {
+// RFC 6533 HEXPOINT inside "\\x{" ... "}": the shortest hex form of a code
+// point that xtext cannot carry as itself.
+bool IsHexPoint(std::string_view h) {
+  if (h.size() < 2 || h.size() > 6) return false;
+  for (char c : h) {
+    if (!IsHexDig(static_cast<unsigned char>(c))) return false;
+  }
+  const std::string u = ToUpper(h);
+  const unsigned long cp = std::stoul(u, nullptr, 16);
+  switch (u.size()) {
+    case 2:
+      if ((u[0] == '0' || u[0] == '1') && u[1] >= '1' && u[1] <= '9') return true;
+      return u == "10" || u == "20" || u == "2B" || u == "3D" || u == "7F" || u == "5C" ||
+             (u[0] >= '8');  // HEXDIG8 HEXDIG: 80-FF
+    case 3:
+      return u[0] != '0';
+    case 4:
+      return u[0] != '0' && !(cp >= 0xD800 && cp <= 0xDFFF);
+    case 5:
+      return u[0] != '0';
+    default:
+      return u[0] == '1' && u[1] == '0';
+  }
+}
+
+// utf-8-addr-unitext = 1*( QUCHAR / EmbeddedUnicodeChar ) (RFC 6533 section 3).
+bool IsUtf8AddrUnitext(std::string_view v) {
+  if (v.empty()) return false;
+  std::size_t i = 0;
+  while (i < v.size()) {
+    const unsigned char c = static_cast<unsigned char>(v[i]);
+    if (v.substr(i, 3) == "\\x{") {
+      const std::size_t close = v.find('}', i + 3);
+      if (close == std::string_view::npos || !IsHexPoint(v.substr(i + 3, close - i - 3))) {
+        return false;
+      }
+      i = close + 1;
+      continue;
+    }
+    if (c >= 0x80) {
+      const std::size_t n = Utf8Length(v, i);
+      if (n == 0) return false;
+      i += n;
+      continue;
+    }
+    // QCHAR = %x21-2a / %x2c-3c / %x3e-5b / %x5d-7e
+    if (c < 0x21 || c > 0x7E || c == '+' || c == '=' || c == '\\') return false;
+    ++i;
+  }
+  return true;
+}
+
+bool IsOrcptValue(std::string_view v, bool utf8) {
   // original-recipient-address = addr-type ";" xtext; addr-type = atom
   if (v.size() > 500) return false;
   const std::size_t semi = v.find(';');
@@ -584,12 +668,14 @@ bool IsOrcptValue(std::string_view v) {
   for (char c : v.substr(0, semi)) {
     if (!IsAtext(static_cast<unsigned char>(c), false)) return false;
   }
-  return IsXtext(v.substr(semi + 1));
+  if (IsXtext(v.substr(semi + 1))) return true;
+  // RFC 6533 "utf-8" address type with SMTPUTF8.
+  return utf8 && IEquals(v.substr(0, semi), "utf-8") && IsUtf8AddrUnitext(v.substr(semi + 1));
 }
 
 // Checks one known parameter's value; `mail` tells MAIL from RCPT.
 bool KnownParamOk(const std::string& upper, const std::optional<std::string>& value, bool mail,
-                  bool* known) {
+                  bool utf8, bool* known) {
   *known = true;
   const bool has = value.has_value();
   const std::string v = has ? *value : std::string();
@@ -606,7 +692,7 @@ bool KnownParamOk(const std::string& upper, const std::optional<std::string>& va
   if (upper == "ENVID") return mail && has && v.size() <= 100 && IsXtext(v);
   if (upper == "AUTH") return mail && has && IsXtext(v, /*any_case_hex=*/true);
   if (upper == "NOTIFY") return !mail && has && IsNotifyValue(v);
-  if (upper == "ORCPT") return !mail && has && IsOrcptValue(v);
+  if (upper == "ORCPT") return !mail && has && IsOrcptValue(v, utf8);
   *known = false;
   return true;
 }
@@ -614,7 +700,7 @@ bool KnownParamOk(const std::string& upper, const std::optional<std::string>& va
 // Mail-parameters / Rcpt-parameters = esmtp-param *(SP esmtp-param), from
 // p.pos() to the end.
 bool Params(Parser& p, bool mail, std::vector<Param>* out) {
-  std::set<std::string> seen;
+  std::vector<std::pair<std::string, std::optional<std::string>>> seen;  // known, upper case
   while (true) {
     const std::size_t start = p.pos();
     std::size_t end = p.s().find(' ', start);
@@ -625,11 +711,27 @@ bool Params(Parser& p, bool mail, std::vector<Param>* out) {
     param.keyword = token.substr(0, eq);
     if (eq != std::string::npos) param.value = token.substr(eq + 1);
     if (!IsKeyword(param.keyword)) return p.Fail("bad_param", start);
-    if (param.value && !IsEsmtpValue(*param.value)) return p.Fail("bad_param", start);
     const std::string upper = ToUpper(param.keyword);
+    if (param.value && !IsEsmtpValue(*param.value, p.options().utf8)) {
+      return p.Fail("bad_param", start);
+    }
     bool known = false;
-    if (!KnownParamOk(upper, param.value, mail, &known)) return p.Fail("bad_param", start);
-    if (known && !seen.insert(upper).second) return p.Fail("bad_param", start);
+    if (!KnownParamOk(upper, param.value, mail, p.options().utf8, &known)) {
+      return p.Fail("bad_param", start);
+    }
+    if (known) {
+      std::optional<std::string> value;
+      if (param.value) value = ToUpper(*param.value);
+      bool repeated = false;
+      for (const auto& [k, v] : seen) {
+        if (k != upper) continue;
+        // Lenient: the same keyword with the same value (smtplib); else bad.
+        if (!p.options().lenient || v != value) return p.Fail("bad_param", start);
+        repeated = true;
+      }
+      if (repeated) p.Deviate("repeated_param");
+      seen.emplace_back(upper, value);
+    }
     out->push_back(param);
     p.set_pos(end);
     if (p.AtEnd()) return true;
@@ -708,21 +810,26 @@ void Grammar(Parser& p, Command* cmd) {
   }
   if (verb == "HELO" || verb == "EHLO") {
     if (!p.Sp("syntax")) return;
+    std::set<std::string> before_host = p.deviations();
     if (p.Peek() == '[') {
       if (verb == "HELO") {
         if (!p.options().lenient) {
           p.Fail("bad_domain", p.pos());
           return;
         }
-        p.Deviate("helo_address_literal");
+        p.Deviate("helo_address_literal");  // used as soon as a '[' stands there
+        before_host = p.deviations();
       }
       if (!p.AddressLiteral(&cmd->host_type, &cmd->host)) return;
     } else {
       cmd->host_type = "domain";
-      if (!p.Domain(&cmd->host)) return;
+      if (!p.Domain(&cmd->host, std::string::npos, "bad_domain", /*allow_utf8=*/false)) return;
     }
     if (!p.AtEnd()) {
       const char* junk = cmd->host_type == "domain" ? "bad_domain" : "bad_address_literal";
+      // Junk after the host: the host token as a whole was no Domain or
+      // literal, so what it tolerated was not used (SP: it was).
+      if (p.Peek() != ' ') p.RestoreDeviations(before_host);
       p.Fail(p.Peek() == ' ' ? "syntax" : junk, p.pos());
     }
     return;
@@ -773,9 +880,25 @@ void Grammar(Parser& p, Command* cmd) {
     if (!p.Sp("syntax")) return;
     cmd->argument = s.substr(p.pos());
     std::string str;
+    const std::size_t arg_start = p.pos();
     if (!p.String(&str)) {
       p.Fail("syntax", p.pos());
       return;
+    }
+    if (required && p.options().lenient && p.Peek() == '@') {
+      // Lenient VRFY/EXPN user@example.com (Go's net/smtp): a Mailbox up to
+      // the next SP in place of the String.
+      std::size_t end = s.find(' ', p.pos());
+      if (end == std::string::npos) end = s.size();
+      std::set<std::string> found;
+      Parser q(s, p.options(), &found);
+      q.set_pos(arg_start);
+      if (q.Mailbox(end)) {
+        p.Deviate("vrfy_mailbox");
+        for (const std::string& d : found)
+          p.Deviate(d.c_str());
+        p.set_pos(end);
+      }
     }
     if (required && p.Peek() == ' ') {
       if (!p.Sp("syntax")) return;
@@ -846,6 +969,59 @@ bool IsAuthLine(std::string_view line) {
   return IStartsWith(line, "AUTH ");
 }
 
+// SPEC section 1 limits: a MAIL / RCPT line may exceed max_command_line by
+// the allowance of each extension parameter it carries, once per RFC clause:
+// RFC 1870 SIZE 26; RFC 4954 AUTH 500; RFC 3461 RET/ENVID 100 on MAIL,
+// NOTIFY/ORCPT 500 on RCPT; RFC 6531 SMTPUTF8 10; RFC 8689 REQUIRETLS 11.
+// A parameter is a word after the path's '>' (the first outside quotes),
+// looked for in the first max_command_line + 647 octets.
+std::size_t CommandLimit(std::string_view line, const Options& o) {
+  if (IsAuthLine(line)) return o.max_auth_line;
+  const bool mail = IStartsWith(line, "MAIL ");
+  if (!mail && !IStartsWith(line, "RCPT ")) return o.max_command_line;
+  const std::string head(line.substr(0, o.max_command_line + 26 + 500 + 100 + 10 + 11));
+  const std::size_t lt = head.find('<');
+  if (lt == std::string::npos) return o.max_command_line;
+  std::size_t gt = std::string::npos;
+  bool in_quotes = false;
+  for (std::size_t i = lt + 1; i < head.size(); ++i) {
+    if (in_quotes && head[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (head[i] == '"') in_quotes = !in_quotes;
+    if (!in_quotes && head[i] == '>') {
+      gt = i;
+      break;
+    }
+  }
+  if (gt == std::string::npos) return o.max_command_line;
+  std::set<std::string> clauses;
+  std::string word;
+  std::size_t extra = 0;
+  auto grant = [&](const std::string& w) {
+    const std::string k = ToUpper(w.substr(0, w.find('=')));
+    const char* clause = nullptr;
+    std::size_t octets = 0;
+    if (mail && k == "SIZE") clause = "1870", octets = 26;
+    if (mail && k == "AUTH") clause = "4954", octets = 500;
+    if (mail && (k == "RET" || k == "ENVID")) clause = "3461", octets = 100;
+    if (mail && k == "SMTPUTF8") clause = "6531", octets = 10;
+    if (mail && k == "REQUIRETLS") clause = "8689", octets = 11;
+    if (!mail && (k == "NOTIFY" || k == "ORCPT")) clause = "3461", octets = 500;
+    if (clause != nullptr && clauses.insert(clause).second) extra += octets;
+  };
+  for (std::size_t i = gt + 1; i <= head.size(); ++i) {
+    if (i == head.size() || head[i] == ' ' || head[i] == '\r' || head[i] == '\n') {
+      if (!word.empty()) grant(word);
+      word.clear();
+    } else {
+      word.push_back(head[i]);
+    }
+  }
+  return o.max_command_line + extra;
+}
+
 // Lenient: strip trailing SP / HT (the trailing_space deviation).
 // Trailing SP / HT is set aside in both policies: lenient names the
 // deviation; strict reports `syntax` at it, but only when nothing earlier on
@@ -866,7 +1042,7 @@ std::string StripTrailing(std::string content, const Options& options,
 // ------------------------------------------------------------------- replies
 
 // Reply-line grammar on one line's content; offsets relative to the line.
-ReplyLineResult ReplyLineGrammar(const std::string& c, const Options& options) {
+ReplyLineResult ReplyLineGrammar(const std::string& c, const Options& /*options*/) {
   ReplyLineResult r;
   for (std::size_t i = 0; i < 3; ++i) {
     const int ch = i < c.size() ? static_cast<unsigned char>(c[i]) : -1;
@@ -891,15 +1067,8 @@ ReplyLineResult ReplyLineGrammar(const std::string& c, const Options& options) {
     r.outcome.offset = 3;
     return r;
   }
+  // RFC 5321 4.2 "optionally some text"; RFC 4954 continue-req "334" SP.
   r.line.text = c.substr(4);
-  if (r.line.text.empty()) {
-    if (!options.lenient) {
-      r.outcome.error = "syntax";
-      r.outcome.offset = 4;
-      return r;
-    }
-    r.outcome.deviations.insert("empty_reply_text");
-  }
   return r;
 }
 
@@ -941,12 +1110,19 @@ Outcome EhloFirstLine(std::string text, const Options& options, std::string* dom
   Outcome out;
   std::set<std::string> devs;
   Parser p(text, options, &devs);
-  if (!p.Domain(domain)) {
+  if (!p.Domain(domain, std::string::npos, "bad_domain", /*allow_utf8=*/false)) {
     out.error = p.error();
     out.offset = p.error_offset();
     return out;
   }
   if (p.AtEnd()) {
+    out.deviations = devs;
+    return out;
+  }
+  // ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127) after one SP: white space
+  // alone is a greeting too.
+  if (p.Peek() == ' ' && p.pos() + 1 < text.size()) {
+    *greeting = text.substr(p.pos() + 1);
     out.deviations = devs;
     return out;
   }
@@ -1047,13 +1223,10 @@ Outcome EhloLine(const std::string& text, const Options& options, Capability* ca
 
 CommandResult ParseCommand(std::string_view line, const Options& options) {
   CommandResult r;
-  const std::size_t limit = IsAuthLine(line) ? options.max_auth_line : options.max_command_line;
+  const std::size_t limit = CommandLimit(line, options);
   FramedLine f = FrameLine(line, 0, limit, options, /*whole_input_is_one_line=*/true);
   r.outcome = f.outcome;
-  if (!r.outcome.ok()) {
-    r.outcome.deviations.clear();
-    return r;
-  }
+  if (!r.outcome.ok()) return r;  // keeps a bare_lf read before a bad octet
   std::set<std::string> devs = f.outcome.deviations;
   const std::string content = StripTrailing(f.content, options, &devs);
   Parser p(content, options, &devs);
@@ -1061,7 +1234,9 @@ CommandResult ParseCommand(std::string_view line, const Options& options) {
   if (p.failed()) {
     r.outcome.error = p.error();
     r.outcome.offset = p.error_offset();
-    r.outcome.deviations.clear();
+    // Deviations used before the error; trailing white space comes after.
+    devs.erase("trailing_space");
+    r.outcome.deviations = devs;
     r.command = Command();
     return r;
   }

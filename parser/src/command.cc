@@ -1,5 +1,8 @@
 #include "smtp/command.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "lexer.h"
 #include "smtp/line.h"
 
@@ -94,17 +97,76 @@ bool IsNotifyValue(std::string_view value) {
   }
 }
 
-// RFC 3461: ORCPT=addr-type ";" xtext, at most 500 octets.
-bool IsOrcptValue(std::string_view value) {
+// RFC 6533 section 3, EmbeddedUnicodeChar = %x5C.78 "{" HEXPOINT "}": the
+// length of the one at the start of `s`, 0 if none. HEXPOINT names a code
+// point in its shortest form: one of the ASCII octets xtext cannot carry
+// (01-09, 10-19 as written, 20, 2B, 3D, 5C, 7F) or a non-ASCII scalar value.
+std::size_t MatchEmbeddedUnicodeChar(std::string_view s) {
+  if (s.size() < 5 || s[0] != '\\' || s[1] != 'x' || s[2] != '{') return 0;
+  const std::size_t close = s.find('}', 3);
+  if (close == std::string_view::npos) return 0;
+  const std::string_view hex = s.substr(3, close - 3);
+  if (hex.size() < 2 || hex.size() > 6) return 0;
+  std::uint32_t value = 0;
+  for (const char c : hex) {
+    if (!internal::Is(c, internal::kHexDigit)) return 0;
+    const char u = internal::ToUpper(c);
+    value = value * 16 + static_cast<std::uint32_t>(u <= '9' ? u - '0' : u - 'A' + 10);
+  }
+  bool ok = false;
+  if (hex.size() == 2) {
+    // ( "0"/"1" ) %x31-39 / "10" / "20" / "2B" / "3D" / "7F" / "5C" / HEXDIG8 HEXDIG
+    const bool decimal_form = (hex[0] == '0' || hex[0] == '1') && hex[1] >= '1' && hex[1] <= '9';
+    ok = decimal_form || value == 0x10 || value == 0x20 || value == 0x2B || value == 0x3D ||
+         value == 0x7F || value == 0x5C || value >= 0x80;
+  } else if (hex[0] != '0') {
+    // No leading zero: 3 digits 100-FFF, 4 digits 1000-FFFF without
+    // surrogates, 5 digits, 6 digits "10" 4HEXDIG.
+    ok = (hex.size() != 4 || value < 0xD800 || value > 0xDFFF) &&
+         (hex.size() != 6 || (hex[0] == '1' && hex[1] == '0'));
+  }
+  return ok ? close + 1 : 0;
+}
+
+// RFC 6533 section 3 with SMTPUTF8 (RFC 6531): utf-8-addr-unitext =
+// 1*( QUCHAR / EmbeddedUnicodeChar ), QUCHAR = %x21-2a / %x2c-3c / %x3e-5b /
+// %x5d-7e / UTF8-2 / UTF8-3 / UTF8-4. utf-8-addr-xtext is its ASCII subset.
+bool IsUtf8AddrUnitext(std::string_view s) {
+  if (s.empty()) return false;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = s[i];
+    if (c == '\\') {
+      const std::size_t n = MatchEmbeddedUnicodeChar(s.substr(i));
+      if (n == 0) return false;
+      i += n;
+    } else if (c >= 0x80) {
+      const std::size_t n = internal::Utf8SequenceLength(s, i);
+      if (n == 0) return false;
+      i += n;
+    } else if (c >= 0x21 && c <= 0x7E && c != '+' && c != '=') {
+      ++i;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// RFC 3461: ORCPT=addr-type ";" xtext, at most 500 octets. With SMTPUTF8
+// (`utf8`), RFC 6533's "utf-8" address type also takes utf-8-addr-unitext.
+bool IsOrcptValue(std::string_view value, bool utf8) {
   if (value.size() > 500) return false;
   const std::size_t semicolon = value.find(';');
   if (semicolon == std::string_view::npos || semicolon == 0) return false;
   const std::string_view type = value.substr(0, semicolon);
   if (internal::MatchAtom(type, /*utf8=*/false) != type.size()) return false;
-  return internal::IsXtext(value.substr(semicolon + 1));
+  const std::string_view address = value.substr(semicolon + 1);
+  if (internal::IsXtext(address)) return true;
+  return utf8 && EqualsIgnoreCase(type, "utf-8") && IsUtf8AddrUnitext(address);
 }
 
-bool IsKnownParamValid(unsigned param, const Param& p) {
+bool IsKnownParamValid(unsigned param, const Param& p, bool utf8) {
   switch (param) {
     case kSize: {
       std::uint64_t size;
@@ -124,7 +186,7 @@ bool IsKnownParamValid(unsigned param, const Param& p) {
     case kNotify:
       return p.has_value && IsNotifyValue(p.value);
     case kOrcpt:
-      return p.has_value && IsOrcptValue(p.value);
+      return p.has_value && IsOrcptValue(p.value, utf8);
     default:
       return true;
   }
@@ -216,6 +278,10 @@ class CommandParser {
     return s_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
   }
 
+  internal::HostRules Rules() const {
+    return internal::HostRules{options_.utf8, options_.lenient(), &result_->deviations};
+  }
+
   static Error Shift(Error e, std::size_t by) {
     e.offset += by;
     return e;
@@ -230,12 +296,17 @@ class CommandParser {
         if (!options_.lenient()) return Fail(ErrorCode::kBadDomain, pos_);
         result_->deviations.Add(Deviation::kHeloAddressLiteral);
       }
-      if (Error e = internal::CheckAddressLiteral(host, &command_.host_type, &command_.host);
+      if (Error e =
+              internal::CheckAddressLiteral(host, Rules(), &command_.host_type, &command_.host);
           !e.ok()) {
         return Shift(e, pos_);
       }
     } else {
-      if (Error e = internal::CheckDomain(host, options_.utf8); !e.ok()) return Shift(e, pos_);
+      // RFC 6531 section 3.7.1: the EHLO domain is LDH labels or A-labels,
+      // also with SMTPUTF8 (and HELO has no extensions at all).
+      internal::HostRules ascii = Rules();
+      ascii.utf8 = false;
+      if (Error e = internal::CheckDomain(host, ascii); !e.ok()) return Shift(e, pos_);
       command_.host_type = HostType::kDomain;
       command_.host = host;
     }
@@ -255,7 +326,7 @@ class CommandParser {
         ++pos_;
     }
     std::size_t length = 0;
-    if (Error e = internal::MatchPath(s_.substr(pos_), options_.utf8, allow_null, allow_postmaster,
+    if (Error e = internal::MatchPath(s_.substr(pos_), Rules(), allow_null, allow_postmaster,
                                       &length, &command_.path);
         !e.ok()) {
       return Shift(e, pos_);
@@ -274,13 +345,24 @@ class CommandParser {
       const std::string_view token = Token();
       const Param p = SplitParam(token);
       if (!internal::IsEsmtpKeyword(p.keyword)) return Fail(ErrorCode::kBadParam, start);
-      if (p.has_value && !internal::IsEsmtpValue(p.value)) {
+      const unsigned known = LookupParam(p.keyword);
+      if (p.has_value && !internal::IsEsmtpValue(p.value, options_.utf8)) {
         return Fail(ErrorCode::kBadParam, start);
       }
-      const unsigned known = LookupParam(p.keyword);
       if (known != 0) {
-        if ((known & allowed) == 0 || (seen & known) != 0 || !IsKnownParamValid(known, p)) {
+        if ((known & allowed) == 0 || !IsKnownParamValid(known, p, options_.utf8)) {
           return Fail(ErrorCode::kBadParam, start);
+        }
+        if ((seen & known) != 0) {
+          // Twice on one line: lenient takes a repeat with the same value
+          // (Python's smtplib sends "size=20 ... SIZE=20"), never two values.
+          Param earlier;
+          if (!options_.lenient() ||
+              !ParamList(s_.substr(first, start - first)).Find(p.keyword, &earlier) ||
+              earlier.has_value != p.has_value || !EqualsIgnoreCase(earlier.value, p.value)) {
+            return Fail(ErrorCode::kBadParam, start);
+          }
+          result_->deviations.Add(Deviation::kRepeatedParam);
         }
         seen |= known;
       }
@@ -311,11 +393,24 @@ class CommandParser {
     if (Error e = Space(); !e.ok()) return e;
     const std::size_t start = pos_;
     const std::string_view rest = s_.substr(pos_);
-    const std::size_t n = (!rest.empty() && rest[0] == '"')
-                              ? internal::MatchQuotedString(rest, options_.utf8)
-                              : internal::MatchAtom(rest, options_.utf8);
+    std::size_t n = (!rest.empty() && rest[0] == '"')
+                        ? internal::MatchQuotedString(rest, options_.utf8)
+                        : internal::MatchAtom(rest, options_.utf8);
     if (n == 0) {
       return Shift(internal::CheckString(rest, options_.utf8), pos_);
+    }
+    if (smtputf8 && options_.lenient() && n < rest.size() && rest[n] == '@') {
+      // VRFY/EXPN with a bare mailbox (Go's net/smtp): not a String, but a
+      // Mailbox up to the next SP. A bad mailbox stays a bad String.
+      const std::size_t space = rest.find(' ', n);
+      const std::string_view mailbox = rest.substr(0, space);
+      Deviations found;
+      const internal::HostRules rules{options_.utf8, true, &found};
+      if (internal::CheckMailbox(mailbox, rules).ok()) {
+        result_->deviations.Add(Deviation::kVrfyMailbox);
+        result_->deviations.Add(found);
+        n = mailbox.size();
+      }
     }
     pos_ += n;
     if (!AtEnd() && smtputf8) {
@@ -403,16 +498,71 @@ bool operator==(const ParamList& a, const ParamList& b) {
   return i == a.end() && j == b.end();
 }
 
+namespace {
+
+// Extension allowances on the MAIL / RCPT line limit, in octets, each
+// granted once however many of its keywords a line carries.
+struct Allowance {
+  std::string_view keyword;
+  unsigned group;
+  std::size_t octets;
+};
+constexpr Allowance kMailAllowances[] = {
+    {"SIZE", 1u << 0, 26},        // RFC 1870 section 3 (5)
+    {"AUTH", 1u << 1, 500},       // RFC 4954 section 3 (5)
+    {"RET", 1u << 2, 100},        // RFC 3461 section 4: RET and ENVID together
+    {"ENVID", 1u << 2, 100},      //
+    {"SMTPUTF8", 1u << 3, 10},    // RFC 6531 section 3.1 (5)
+    {"REQUIRETLS", 1u << 4, 11},  // RFC 8689 section 2 (5)
+};
+constexpr Allowance kRcptAllowances[] = {
+    {"NOTIFY", 1u << 0, 500},  // RFC 3461 section 4: NOTIFY and ORCPT together
+    {"ORCPT", 1u << 0, 500},
+};
+constexpr std::size_t kMaxMailAllowance = 26 + 500 + 100 + 10 + 11;
+constexpr std::size_t kMaxRcptAllowance = 500;
+
+}  // namespace
+
 bool IsAuthLine(std::string_view line) noexcept {
   return StartsWithIgnoreCase(line, "AUTH ");
 }
 
+std::size_t CommandLineLimit(std::string_view line, const Options& options) noexcept {
+  if (IsAuthLine(line)) return options.max_auth_line;
+  // Within the base limit the allowances do not matter: skip the scan.
+  if (line.size() <= options.max_command_line) return options.max_command_line;
+  return options.max_command_line + MailRcptAllowance(line, options);
+}
+
+std::size_t MaxCommandLineLimit(const Options& options) noexcept {
+  return std::max({options.max_auth_line, options.max_command_line + kMaxMailAllowance,
+                   options.max_command_line + kMaxRcptAllowance});
+}
+
 int SaslResponseCount(const Command& auth) noexcept {
+  // The usual successful exchange of each mechanism (SPEC section 2):
+  // challenges answered after the AUTH line, and with an initial response.
+  struct Mechanism {
+    std::string_view name;
+    int without_ir;
+    int with_ir;
+  };
+  static constexpr Mechanism kMechanisms[] = {
+      {"PLAIN", 1, 0},        // RFC 4616: one message
+      {"LOGIN", 2, 1},        // user name, password
+      {"CRAM-MD5", 1, 0},     // RFC 2195: server challenge first, one answer
+      {"XOAUTH2", 1, 0},      // Google/Microsoft: the bearer token
+      {"OAUTHBEARER", 1, 0},  // RFC 7628: one client message
+      {"DIGEST-MD5", 2, 0},   // RFC 2831: digest-response, then an empty rspauth ack
+      {"NTLM", 2, 1},         // negotiate, authenticate
+  };
   const bool ir = auth.has_initial_response;
-  if (EqualsIgnoreCase(auth.mechanism, "LOGIN")) return ir ? 1 : 2;
-  if (ir) return 0;
-  if (EqualsIgnoreCase(auth.mechanism, "PLAIN")) return 1;
-  if (EqualsIgnoreCase(auth.mechanism, "CRAM-MD5")) return 1;
+  for (const Mechanism& m : kMechanisms) {
+    if (EqualsIgnoreCase(auth.mechanism, m.name)) return ir ? m.with_ir : m.without_ir;
+  }
+  // RFC 5802: client-first (or the initial response), then client-final.
+  if (StartsWithIgnoreCase(auth.mechanism, "SCRAM-")) return ir ? 1 : 2;
   return 0;
 }
 
@@ -437,23 +587,75 @@ CommandResult ParseCommandContent(std::string_view content, const Options& optio
     result.error = Error{ErrorCode::kSyntax, end};
   }
   if (!result.error.ok()) {
+    // An error record lists the deviations used before the error (SPEC
+    // section 1): the trailing white space lies after any grammar error.
     result.command = Command{};
-    result.deviations = Deviations{};
+    Deviations before;
+    result.deviations.ForEach([&](Deviation d) {
+      if (d != Deviation::kTrailingSpace) before.Add(d);
+    });
+    result.deviations = before;
   }
   return result;
 }
 
 CommandResult ParseCommand(std::string_view line, const Options& options) {
-  const std::size_t limit = IsAuthLine(line) ? options.max_auth_line : options.max_command_line;
-  const CheckedLine checked = CheckLine(line, limit, options);
+  const CheckedLine checked = CheckLine(line, CommandLineLimit(line, options), options);
   if (!checked.ok()) {
     CommandResult result;
     result.error = checked.error;
+    result.deviations = checked.deviations;  // a bare LF line end, before a bad octet
     return result;
   }
   CommandResult result = ParseCommandContent(checked.content, options);
-  if (result.ok()) result.deviations.Add(checked.deviations);
+  result.deviations.Add(checked.deviations);
   return result;
+}
+
+std::size_t MailRcptAllowance(std::string_view line, const Options& options) noexcept {
+  const bool mail = StartsWithIgnoreCase(line, "MAIL ");
+  if (!mail && !StartsWithIgnoreCase(line, "RCPT ")) return 0;
+  // Only what a legal line could hold is looked at: the framer keeps at
+  // least this much of an over-long line, so streams and ParseCommand agree.
+  line = line.substr(0, options.max_command_line + kMaxMailAllowance);
+  // The parameters follow the path: the first '>' outside a quoted string.
+  std::size_t i = line.find('<');
+  if (i == std::string_view::npos) return 0;
+  bool quoted = false;
+  for (++i; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '\\') {
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (!quoted && c == '>') {
+      break;
+    }
+  }
+  if (i >= line.size()) return 0;
+  const auto* first = mail ? std::begin(kMailAllowances) : std::begin(kRcptAllowances);
+  const auto* last = mail ? std::end(kMailAllowances) : std::end(kRcptAllowances);
+  unsigned granted = 0;
+  std::size_t total = 0;
+  ++i;  // past the '>'
+  while (i < line.size()) {
+    const auto separator = [](char c) { return c == ' ' || c == '\r' || c == '\n'; };
+    while (i < line.size() && separator(line[i]))
+      ++i;
+    std::size_t end = i;
+    while (end < line.size() && !separator(line[end]))
+      ++end;
+    const std::string_view word = line.substr(i, end - i);
+    const std::string_view keyword = word.substr(0, word.find('='));
+    for (const Allowance* a = first; a != last; ++a) {
+      if ((granted & a->group) == 0 && EqualsIgnoreCase(keyword, a->keyword)) {
+        granted |= a->group;
+        total += a->octets;
+      }
+    }
+    i = end;
+  }
+  return total;
 }
 
 }  // namespace smtp

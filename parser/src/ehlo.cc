@@ -34,12 +34,22 @@ class EhloChecker {
     while (end < text.size() && text[end] != ' ' && text[end] != '\t')
       ++end;
     const std::string_view domain = text.substr(0, end);
-    if (Error e = internal::CheckDomain(domain, options_.utf8); !e.ok()) {
+    // RFC 6531 section 3.7.1: the domain in the EHLO response is LDH labels
+    // or A-labels, also with SMTPUTF8.
+    const internal::HostRules rules{/*utf8=*/false, options_.lenient(), &result_->deviations};
+    if (Error e = internal::CheckDomain(domain, rules); !e.ok()) {
       return Error{ErrorCode::kBadDomain, offset + e.offset};
     }
     result_->ehlo.domain = domain;
     if (end == text.size()) return {};
-    // Only white space after the domain: trailing, and the greeting is absent.
+    // Domain SP ehlo-greet, ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127):
+    // a greeting of white space only is still a greeting (RFC 5321 4.1.1.1).
+    if (text[end] == ' ' && end + 1 < text.size()) {
+      result_->ehlo.greeting = text.substr(end + 1);
+      return {};
+    }
+    // Only white space after the domain, with no greeting after a SP:
+    // trailing, and the greeting is absent.
     if (internal::StripTrailingSpace(text).size() == end) {
       if (!options_.lenient()) return Error{ErrorCode::kSyntax, offset + end};
       result_->deviations.Add(Deviation::kTrailingSpace);
@@ -149,6 +159,7 @@ EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
   std::size_t pos = 0;
   bool first = true;
   while (pos < raw.size()) {
+    const Deviations before = result.deviations;  // of the lines before this one
     const void* found = std::memchr(raw.data() + pos, '\n', raw.size() - pos);
     const std::size_t lf =
         found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - raw.data())
@@ -160,8 +171,9 @@ EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
     const Error e = first ? checker.CheckFirstLine(text, pos + text_offset)
                           : checker.CheckKeywordLine(text, pos + text_offset);
     if (!e.ok()) {
+      // An error lists the deviations of the lines before the failing one.
       result.error = e;
-      result.deviations = Deviations{};
+      result.deviations = before;
       result.ehlo = EhloReply{};
       return result;
     }
@@ -183,6 +195,7 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
   if (!parsed.ok()) {
     EhloResult result;
     result.error = parsed.error;
+    result.deviations = parsed.deviations;
     // An EHLO grammar error on an earlier line comes first (not past the end
     // of input: an unfinished reply is incomplete, whatever it holds).
     if (parsed.error.code != ErrorCode::kIncomplete && text.substr(0, 3) == "250") {
@@ -191,12 +204,16 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
       const std::string_view prior = text.substr(0, lf == std::string_view::npos ? 0 : lf + 1);
       const std::size_t count =
           static_cast<std::size_t>(std::count(prior.begin(), prior.end(), '\n'));
-      if (Error e = FirstEhloError(prior, count, options); !e.ok()) result.error = e;
+      if (const EhloResult earlier = InterpretEhlo(ReplyFromValidated(prior, 250, count), options);
+          count != 0 && !earlier.ok()) {
+        result.error = earlier.error;
+        result.deviations.Add(earlier.deviations);
+      }
     }
     return result;
   }
   EhloResult result = InterpretEhlo(parsed.reply, options);
-  if (result.ok()) result.deviations.Add(parsed.deviations);
+  result.deviations.Add(parsed.deviations);
   return result;
 }
 

@@ -133,7 +133,8 @@ bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept {
   return true;
 }
 
-Error CheckDomain(std::string_view s, bool utf8) noexcept {
+Error CheckDomain(std::string_view s, const HostRules& rules) noexcept {
+  const bool utf8 = rules.utf8;
   if (s.empty()) return Fail(ErrorCode::kBadDomain, 0);
   const std::size_t n = s.size();
   std::size_t label_start = 0;
@@ -170,6 +171,16 @@ Error CheckDomain(std::string_view s, bool utf8) noexcept {
   }
   if (label_start == n) return Fail(ErrorCode::kBadDomain, n - 1);
   if (s.back() == '-') return Fail(ErrorCode::kBadDomain, n - 1);
+  // RFC 1123 section 2.1: a top-level label is alphabetic, so a name whose
+  // last label is all digits is an address, which belongs in brackets. The
+  // domain is a valid prefix until it ends: the error is where it ends.
+  bool numeric = true;
+  for (std::size_t k = label_start; k < n && numeric; ++k)
+    numeric = Is(s[k], kDigit);
+  if (numeric) {
+    if (!rules.lenient) return Fail(ErrorCode::kBadDomain, n);
+    rules.deviations->Add(Deviation::kNumericDomain);
+  }
   return {};
 }
 
@@ -202,7 +213,7 @@ bool IsIpv6(std::string_view s) noexcept {
   return left_groups + right_groups <= 6;
 }
 
-Error CheckAddressLiteral(std::string_view literal, HostType* type,
+Error CheckAddressLiteral(std::string_view literal, const HostRules& rules, HostType* type,
                           std::string_view* host) noexcept {
   if (literal.size() < 2 || literal.front() != '[') return Fail(ErrorCode::kBadAddressLiteral, 0);
   if (literal.back() != ']') return Fail(ErrorCode::kBadAddressLiteral, literal.size());
@@ -222,20 +233,24 @@ Error CheckAddressLiteral(std::string_view literal, HostType* type,
     *host = content;
     return {};
   }
+  // RFC 5321 section 4.1.3: a Standardized-tag MUST be registered with IANA,
+  // and no tag but IPv6 is. Lenient reads the General-address-literal.
+  if (!rules.lenient) return Fail(ErrorCode::kBadAddressLiteral, 1);
   if (!IsLdhStr(tag)) return Fail(ErrorCode::kBadAddressLiteral, 1);
   if (content.empty()) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1);
   for (std::size_t i = 0; i < content.size(); ++i) {
     if (!Is(content[i], kDcontent)) return Fail(ErrorCode::kBadAddressLiteral, 1 + colon + 1 + i);
   }
+  rules.deviations->Add(Deviation::kUnregisteredLiteralTag);
   *type = HostType::kGeneral;
   *host = inner;
   return {};
 }
 
-Error CheckHost(std::string_view host, bool utf8, HostType* type,
+Error CheckHost(std::string_view host, const HostRules& rules, HostType* type,
                 std::string_view* value) noexcept {
-  if (!host.empty() && host.front() == '[') return CheckAddressLiteral(host, type, value);
-  const Error e = CheckDomain(host, utf8);
+  if (!host.empty() && host.front() == '[') return CheckAddressLiteral(host, rules, type, value);
+  const Error e = CheckDomain(host, rules);
   if (e.ok()) {
     *type = HostType::kDomain;
     *value = host;
@@ -305,7 +320,8 @@ Error CheckString(std::string_view s, bool utf8) noexcept {
   return {};
 }
 
-Error CheckMailbox(std::string_view mailbox, bool utf8) noexcept {
+Error CheckMailbox(std::string_view mailbox, const HostRules& rules) noexcept {
+  const bool utf8 = rules.utf8;
   std::size_t local_length;
   if (!mailbox.empty() && mailbox[0] == '"') {
     std::size_t bad;
@@ -333,13 +349,13 @@ Error CheckMailbox(std::string_view mailbox, bool utf8) noexcept {
   const std::string_view host = mailbox.substr(local_length + 1);
   HostType type;
   std::string_view value;
-  Error e = CheckHost(host, utf8, &type, &value);
+  Error e = CheckHost(host, rules, &type, &value);
   if (!e.ok()) e.offset += local_length + 1;
   return e;
 }
 
-Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null, bool allow_postmaster,
-                    std::string_view* mailbox) noexcept {
+Error MatchPathBody(std::string_view inner, const HostRules& rules, bool allow_null,
+                    bool allow_postmaster, std::string_view* mailbox) noexcept {
   if (inner.empty()) {
     if (!allow_null) return Fail(ErrorCode::kBadPath, 0);
     *mailbox = inner;
@@ -358,7 +374,7 @@ Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null, bool all
       while (end < inner.size() && inner[end] != ',' && inner[end] != ':')
         ++end;
       if (end >= inner.size()) return Fail(ErrorCode::kBadPath, end);
-      Error e = CheckDomain(inner.substr(i + 1, end - i - 1), utf8);
+      Error e = CheckDomain(inner.substr(i + 1, end - i - 1), rules);
       if (!e.ok()) {
         e.offset += i + 1;
         return e;
@@ -369,7 +385,7 @@ Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null, bool all
     }
     base = i;
   }
-  Error e = CheckMailbox(inner.substr(base), utf8);
+  Error e = CheckMailbox(inner.substr(base), rules);
   if (!e.ok()) {
     e.offset += base;
     return e;
@@ -378,7 +394,7 @@ Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null, bool all
   return {};
 }
 
-Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postmaster,
+Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null, bool allow_postmaster,
                 std::size_t* length, std::string_view* mailbox) noexcept {
   if (s.empty() || s[0] != '<') return Fail(ErrorCode::kBadPath, 0);
   // Find the closing '>' outside a quoted local part; a SP ends the search.
@@ -416,13 +432,15 @@ Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postm
     while (end < s.size() && s[end] != ' ')
       ++end;
     std::string_view unused;
+    Deviations ignored;  // the path fails either way
+    const HostRules probe{rules.utf8, rules.lenient, &ignored};
     const Error inner =
-        MatchPathBody(s.substr(1, end - 1), utf8, allow_null, allow_postmaster, &unused);
+        MatchPathBody(s.substr(1, end - 1), probe, allow_null, allow_postmaster, &unused);
     return Fail(ErrorCode::kBadPath, inner.ok() ? end : 1 + inner.offset);
   }
   *length = close + 1;
   if (*length > 256) return Fail(ErrorCode::kBadPath, 256);
-  Error e = MatchPathBody(s.substr(1, close - 1), utf8, allow_null, allow_postmaster, mailbox);
+  Error e = MatchPathBody(s.substr(1, close - 1), rules, allow_null, allow_postmaster, mailbox);
   if (!e.ok()) e.offset += 1;
   return e;
 }
@@ -435,10 +453,17 @@ bool IsEsmtpKeyword(std::string_view s) noexcept {
   return true;
 }
 
-bool IsEsmtpValue(std::string_view s) noexcept {
+bool IsEsmtpValue(std::string_view s, bool utf8) noexcept {
   if (s.empty()) return false;
-  for (unsigned char c : s) {
-    if (!Is(c, kEsmtpValue)) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = s[i];
+    if (Is(c, kEsmtpValue)) {
+      ++i;
+    } else if (c >= 0x80 && utf8 && Utf8SequenceLength(s, i) != 0) {
+      i += Utf8SequenceLength(s, i);
+    } else {
+      return false;
+    }
   }
   return true;
 }

@@ -73,19 +73,32 @@ extern const CharTable kCharTable;
 // Decimal digits to a uint64; false on empty, non-digit or overflow.
 [[nodiscard]] bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept;
 
-// Domain = sub-domain *("." sub-domain), labels 1-63 octets, whole <= 255.
-// U-labels (UTF-8) are allowed when `utf8`. Errors: kBadDomain.
-[[nodiscard]] Error CheckDomain(std::string_view domain, bool utf8) noexcept;
+// What a Domain or an address literal may be: strict is the ABNF plus
+// RFC 1123 section 2.1 (the last label is not all digits) and RFC 5321
+// section 4.1.3 (a General-address-literal tag must be registered, and none
+// but IPv6 is). Lenient tolerates both and records kNumericDomain /
+// kUnregisteredLiteralTag in *deviations.
+struct HostRules {
+  bool utf8 = false;
+  bool lenient = false;
+  Deviations* deviations = nullptr;  // required when lenient
+};
+
+// Domain = sub-domain *("." sub-domain), labels 1-63 octets, whole <= 255,
+// last label not all digits (strict: kBadDomain at domain.size(), where the
+// domain ends). U-labels (UTF-8) are allowed when `utf8`. Errors: kBadDomain.
+[[nodiscard]] Error CheckDomain(std::string_view domain, const HostRules& rules) noexcept;
 
 // "[" ... "]" address literal. On success sets *type and *host (the address
-// without brackets and without "IPv6:"). Errors: kBadAddressLiteral.
-[[nodiscard]] Error CheckAddressLiteral(std::string_view literal, HostType* type,
-                                        std::string_view* host) noexcept;
+// without brackets and without "IPv6:"). Errors: kBadAddressLiteral (an
+// unregistered tag in strict: at the tag, offset 1).
+[[nodiscard]] Error CheckAddressLiteral(std::string_view literal, const HostRules& rules,
+                                        HostType* type, std::string_view* host) noexcept;
 [[nodiscard]] bool IsIpv4(std::string_view s) noexcept;
 [[nodiscard]] bool IsIpv6(std::string_view s) noexcept;
 
 // Domain or address literal (by its first octet).
-[[nodiscard]] Error CheckHost(std::string_view host, bool utf8, HostType* type,
+[[nodiscard]] Error CheckHost(std::string_view host, const HostRules& rules, HostType* type,
                               std::string_view* value) noexcept;
 
 // Atom = 1*atext; Quoted-string = DQUOTE *QcontentSMTP DQUOTE. Return the
@@ -97,24 +110,26 @@ extern const CharTable kCharTable;
 
 // Mailbox = Local-part "@" ( Domain / address-literal ), local part <= 64.
 // Errors: kBadPath (local part, structure), kBadDomain, kBadAddressLiteral.
-[[nodiscard]] Error CheckMailbox(std::string_view mailbox, bool utf8) noexcept;
+[[nodiscard]] Error CheckMailbox(std::string_view mailbox, const HostRules& rules) noexcept;
 
 // Path = "<" [ A-d-l ":" ] Mailbox ">" at the start of `s` (which may go on
 // after the '>'). On success *length is the path's length including the
 // brackets and *mailbox the mailbox. `allow_null` accepts "<>",
 // `allow_postmaster` accepts "<Postmaster>" (any case). Errors: kBadPath and
 // those of CheckMailbox / CheckDomain.
-[[nodiscard]] Error MatchPath(std::string_view s, bool utf8, bool allow_null, bool allow_postmaster,
-                              std::size_t* length, std::string_view* mailbox) noexcept;
+[[nodiscard]] Error MatchPath(std::string_view s, const HostRules& rules, bool allow_null,
+                              bool allow_postmaster, std::size_t* length,
+                              std::string_view* mailbox) noexcept;
 
 // The inside of a Path, without its brackets: [ A-d-l ":" ] Mailbox, or ""
 // (null path) or "Postmaster" where allowed. Offsets relative to `inner`.
-[[nodiscard]] Error MatchPathBody(std::string_view inner, bool utf8, bool allow_null,
+[[nodiscard]] Error MatchPathBody(std::string_view inner, const HostRules& rules, bool allow_null,
                                   bool allow_postmaster, std::string_view* mailbox) noexcept;
 
 // esmtp-keyword and esmtp-value.
 [[nodiscard]] bool IsEsmtpKeyword(std::string_view s) noexcept;
-[[nodiscard]] bool IsEsmtpValue(std::string_view s) noexcept;
+// With `utf8`, esmtp-value =/ UTF8-non-ascii (RFC 6531 section 3.3).
+[[nodiscard]] bool IsEsmtpValue(std::string_view s, bool utf8 = false) noexcept;
 // RFC 3461 xtext, *( xchar / "+" 2(DIGIT / "A"-"F") ): may be empty (ORCPT=rfc822;). RFC 4954's
 // AUTH= parameter takes the hex digits in either case (`lower_hex`).
 [[nodiscard]] bool IsXtext(std::string_view s, bool lower_hex = false) noexcept;

@@ -20,6 +20,14 @@ std::string_view DeviationName(Deviation deviation) noexcept {
       return "empty_reply_text";
     case Deviation::kOldAuthSyntax:
       return "old_auth_syntax";
+    case Deviation::kNumericDomain:
+      return "numeric_domain";
+    case Deviation::kUnregisteredLiteralTag:
+      return "unregistered_literal_tag";
+    case Deviation::kVrfyMailbox:
+      return "vrfy_mailbox";
+    case Deviation::kRepeatedParam:
+      return "repeated_param";
   }
   return "unknown";
 }

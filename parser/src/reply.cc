@@ -25,7 +25,7 @@ std::size_t TakeDigits(std::string_view s, std::size_t pos, std::uint16_t* value
 
 }  // namespace
 
-ReplyLineResult ParseReplyLineContent(std::string_view content, const Options& options) {
+ReplyLineResult ParseReplyLineContent(std::string_view content, const Options& /*options*/) {
   ReplyLineResult result;
   std::uint16_t code = 0;
   for (std::size_t i = 0; i < 3; ++i) {
@@ -43,14 +43,9 @@ ReplyLineResult ParseReplyLineContent(std::string_view content, const Options& o
     result.error = {ErrorCode::kBadSeparator, 3};
     return result;
   }
+  // "250 " with no text is valid: RFC 5321 section 4.2 ("optionally some
+  // text"), RFC 4954 continue-req ("334" SP [base64]).
   result.line.text = content.substr(4);
-  if (!result.line.continued && result.line.text.empty()) {
-    if (!options.lenient()) {
-      result.error = {ErrorCode::kSyntax, 4};
-      return result;
-    }
-    result.deviations.Add(Deviation::kEmptyReplyText);
-  }
   return result;
 }
 
@@ -139,8 +134,8 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
 ReplyAssembler::Step ReplyAssembler::AddFramedLine(std::string_view line,
                                                    std::uint64_t line_offset) {
   const CheckedLine checked = CheckLine(line, options_->max_reply_line, *options_);
+  deviations_.Add(checked.deviations);  // a bare LF read before a bad octet counts too
   if (!checked.ok()) return Fail(Error{checked.error.code, line_offset + checked.error.offset});
-  deviations_.Add(checked.deviations);
   return AddLine(checked.content, line_offset);
 }
 
@@ -173,6 +168,7 @@ ReplyResult ParseReply(std::string_view text, const Options& options) {
     pos = end;
     if (step == ReplyAssembler::Step::kFailed) {
       result.error = assembler.error();
+      result.deviations = assembler.deviations();  // used before the error
       return result;
     }
     if (step == ReplyAssembler::Step::kDone) {

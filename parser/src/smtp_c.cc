@@ -58,6 +58,13 @@ static_assert(SMTP_DEVIATION_EMPTY_REPLY_TEXT ==
               static_cast<unsigned>(smtp::Deviation::kEmptyReplyText));
 static_assert(SMTP_DEVIATION_OLD_AUTH_SYNTAX ==
               static_cast<unsigned>(smtp::Deviation::kOldAuthSyntax));
+static_assert(SMTP_DEVIATION_NUMERIC_DOMAIN ==
+              static_cast<unsigned>(smtp::Deviation::kNumericDomain));
+static_assert(SMTP_DEVIATION_UNREGISTERED_LITERAL_TAG ==
+              static_cast<unsigned>(smtp::Deviation::kUnregisteredLiteralTag));
+static_assert(SMTP_DEVIATION_VRFY_MAILBOX == static_cast<unsigned>(smtp::Deviation::kVrfyMailbox));
+static_assert(SMTP_DEVIATION_REPEATED_PARAM ==
+              static_cast<unsigned>(smtp::Deviation::kRepeatedParam));
 // A new smtp::Deviation needs its SMTP_DEVIATION_ constant in smtp.h.
 static_assert(SMTP_DEVIATION_COUNT == smtp::kDeviationCount);
 static_assert(sizeof(smtp::Deviations{}.bits()) <= sizeof(std::uint32_t));

@@ -11,8 +11,10 @@
 namespace smtp {
 namespace {
 
+// The longest legal command line of any kind (AUTH, MAIL/RCPT with every
+// extension allowance): the framer buffers no more of a line.
 std::size_t CommandFramerLimit(const Options& options) {
-  return std::max(options.max_command_line, options.max_auth_line);
+  return MaxCommandLineLimit(options);
 }
 
 // Octets that end the fast scan of a DATA line: line ends and NUL.
@@ -130,6 +132,9 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   if (state_ == State::kAuth) {
     record.kind = RecordKind::kAuthResponse;
     CheckedLine checked = CheckLine(event.line, options_.max_auth_line, options_);
+    // Deviations before any error in the response (a bare LF line end);
+    // trailing white space lies after it.
+    const Deviations before = checked.deviations;
     if (checked.ok() && options_.lenient()) {
       const std::size_t size = checked.content.size();
       checked.content = internal::StripTrailingSpace(checked.content);
@@ -139,6 +144,7 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
     if (error.ok()) error = CheckSaslResponse(checked.content);
     if (!error.ok()) {
       record.error = Error{error.code, event.start + error.offset};
+      record.deviations = before;
       EnterState(State::kCommand, end);  // RFC 4954: the server ends the exchange with 501
     } else {
       record.deviations = checked.deviations;
@@ -154,6 +160,7 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   const CommandResult result = ParseCommand(event.line, options_);
   if (!result.ok()) {
     record.error = Error{result.error.code, event.start + result.error.offset};
+    record.deviations = result.deviations;
     sink(record);
     return;
   }
@@ -196,7 +203,9 @@ void CommandStream::HandleOverlong(const LineFramer::Event& event, RecordSink si
     EnterState(State::kCommand, event.start + event.length);
   } else {
     record.kind = RecordKind::kCommand;
-    if (!IsAuthLine(event.line)) limit = options_.max_command_line;
+    // event.line holds the line's first MaxCommandLineLimit octets: enough
+    // for CommandLineLimit to see every parameter that grants an allowance.
+    limit = CommandLineLimit(event.line, options_);
   }
   record.error = Error{ErrorCode::kLineTooLong, event.start + limit};
   sink(record);
@@ -246,7 +255,9 @@ std::size_t CommandStream::ScanData(std::string_view chunk, std::size_t pos, Rec
     switch (phase_) {
       case DataPhase::kLineStart:
         if (c == '.') {
-          CountDataOctets(1, at);
+          // The leading dot is not counted: RFC 5321 section 4.5.3.1.6
+          // limits the text line "not counting the leading dot duplicated
+          // for transparency". A lone ".CRLF" ends the content anyway.
           phase_ = DataPhase::kDot;
           ++pos;
           continue;
@@ -390,12 +401,13 @@ void ReplyStream::EndReply() {
   assembler_.Reset();
 }
 
-void ReplyStream::Fail(std::uint64_t end, Error error, RecordSink sink) {
+void ReplyStream::Fail(std::uint64_t end, Error error, Deviations deviations, RecordSink sink) {
   Record record;
   record.kind = RecordKind::kReply;
   record.offset = reply_start_;
   record.length = end - reply_start_;
   record.error = error;
+  record.deviations = deviations;
   EndReply();
   sink(record);
 }
@@ -411,7 +423,7 @@ void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
     const EhloResult ehlo = InterpretEhlo(record.reply, options_);
     if (!ehlo.ok()) {
       record.error = Error{ehlo.error.code, reply_start_ + ehlo.error.offset};
-      record.deviations = Deviations{};
+      record.deviations.Add(ehlo.deviations);
       record.reply = Reply{};
     } else {
       record.is_ehlo = true;
@@ -423,12 +435,19 @@ void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
   EndReply();
 }
 
-Error ReplyStream::EarliestError(Error error, std::string_view prior) const {
+Error ReplyStream::EarliestError(Error error, std::string_view prior,
+                                 Deviations* deviations) const {
   // In ehlo mode a 250 reply that fails on a later line may already break
   // the EHLO grammar earlier: the first offending octet is reported.
-  if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250) return error;
-  const Error ehlo = FirstEhloError(prior, assembler_.line_count(), options_);
-  return ehlo.ok() ? error : Error{ehlo.code, reply_start_ + ehlo.offset};
+  *deviations = assembler_.deviations();
+  if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250 || assembler_.line_count() == 0) {
+    return error;
+  }
+  const EhloResult ehlo =
+      InterpretEhlo(ReplyFromValidated(prior, 250, assembler_.line_count()), options_);
+  if (ehlo.ok()) return error;
+  deviations->Add(ehlo.deviations);
+  return Error{ehlo.error.code, reply_start_ + ehlo.error.offset};
 }
 
 void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
@@ -451,10 +470,11 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
     const std::string_view prior =
         buffered_ ? std::string_view(buffer_) : chunk.substr(begin, line_pos - begin);
     if (event.kind == LineFramer::Kind::kOverlong) {
-      Fail(end,
-           EarliestError(Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line},
-                         prior),
-           sink);
+      Deviations deviations;
+      const Error error =
+          EarliestError(Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line},
+                        prior, &deviations);
+      Fail(end, error, deviations, sink);
       continue;
     }
     const std::size_t prior_size = prior.size();
@@ -463,7 +483,9 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
     if (step == ReplyAssembler::Step::kFailed) {
       const std::string_view before =
           buffered_ ? std::string_view(buffer_).substr(0, prior_size) : prior;
-      Fail(end, EarliestError(assembler_.error(), before), sink);
+      Deviations deviations;
+      const Error error = EarliestError(assembler_.error(), before, &deviations);
+      Fail(end, error, deviations, sink);
     } else if (step == ReplyAssembler::Step::kDone) {
       Complete(buffered_ ? std::string_view(buffer_) : chunk.substr(begin, pos - begin), sink);
     }
@@ -482,7 +504,7 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
 void ReplyStream::Finish(RecordSink sink) {
   if (in_reply_ || framer_.in_line()) {
     if (!in_reply_) reply_start_ = framer_.line_start();
-    Fail(offset_, Error{ErrorCode::kIncomplete, offset_}, sink);
+    Fail(offset_, Error{ErrorCode::kIncomplete, offset_}, Deviations{}, sink);
   }
   framer_.Reset();
   EndReply();

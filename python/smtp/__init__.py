@@ -84,6 +84,10 @@ class Deviation(enum.IntEnum):
     helo_address_literal = 1 << 5
     empty_reply_text = 1 << 6
     old_auth_syntax = 1 << 7
+    numeric_domain = 1 << 8
+    unregistered_literal_tag = 1 << 9
+    vrfy_mailbox = 1 << 10
+    repeated_param = 1 << 11
 
 
 @dataclass(frozen=True, slots=True)

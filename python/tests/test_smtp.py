@@ -45,6 +45,15 @@ def test_deviation_enum_has_the_spec_names_and_bits():
         assert d.name == _smtp.deviation_name(d.value)
     assert smtp.Deviation.bare_lf == 1
     assert smtp.Deviation.old_auth_syntax == 1 << 7
+    assert smtp.Deviation.repeated_param == 1 << 11
+
+
+def test_deviation_enum_names_every_bit_the_library_has():
+    # A deviation appended to the C++ list must reach Python too.
+    for bit in range(32):
+        name = _smtp.deviation_name(1 << bit)
+        if name != "unknown":
+            assert smtp.Deviation[name] == 1 << bit
 
 
 def test_package_version_is_the_library_version():

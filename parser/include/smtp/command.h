@@ -140,7 +140,8 @@ struct CommandResult {
 };
 
 // Parses exactly one command line, terminator included ("NOOP\r\n"). The
-// line limit is options.max_command_line, or options.max_auth_line for AUTH.
+// line limit is CommandLineLimit(line, options). In lenient, a failed parse
+// still lists in `deviations` those used before the error.
 [[nodiscard]] CommandResult ParseCommand(std::string_view line ABSL_ATTRIBUTE_LIFETIME_BOUND,
                                          const Options& options);
 
@@ -153,10 +154,29 @@ struct CommandResult {
 // the larger AUTH limit.
 [[nodiscard]] bool IsAuthLine(std::string_view line) noexcept;
 
+// The extension allowance of a MAIL or RCPT line, in octets (0 for other
+// lines): RFC 1870 section 3 SIZE +26, RFC 4954 section 3 AUTH= +500,
+// RFC 3461 section 4 RET/ENVID +100 (MAIL) and NOTIFY/ORCPT +500 (RCPT),
+// RFC 6531 section 3.1 SMTPUTF8 +10, RFC 8689 section 2 REQUIRETLS +11;
+// BODY (RFC 6152, RFC 3030) grants none. Each counts once, for a keyword
+// (any case) among the SP-separated words after the first '>' outside a
+// quoted string, within the first max_command_line + 647 octets of `line`.
+[[nodiscard]] std::size_t MailRcptAllowance(std::string_view line, const Options& options) noexcept;
+
+// The limit of the command line `line` in octets, line end included:
+// max_auth_line for AUTH, max_command_line plus MailRcptAllowance for MAIL
+// and RCPT, max_command_line otherwise. A line over it is kLineTooLong at
+// this offset (line start + the limit that applies to the line).
+[[nodiscard]] std::size_t CommandLineLimit(std::string_view line, const Options& options) noexcept;
+
+// The largest CommandLineLimit of any line: what a command framer buffers.
+[[nodiscard]] std::size_t MaxCommandLineLimit(const Options& options) noexcept;
+
 // SASL exchange after AUTH (SPEC section 2): how many response lines follow
-// an accepted AUTH command. PLAIN 1, LOGIN 2 (1 after an initial response),
-// CRAM-MD5 1; other mechanisms 0; any mechanism but LOGIN 0 after an initial
-// response.
+// an accepted AUTH command in the usual successful exchange. Without an
+// initial response: PLAIN 1, LOGIN 2, CRAM-MD5 1, XOAUTH2 1, OAUTHBEARER 1,
+// DIGEST-MD5 2, NTLM 2, SCRAM-* 2; with one: LOGIN 1, NTLM 1, SCRAM-* 1, the
+// rest 0. Other mechanisms (GSSAPI, ...) 0. Mechanism names match in any case.
 [[nodiscard]] int SaslResponseCount(const Command& auth) noexcept;
 
 // A SASL response line's content (no terminator): base64, "*" (cancel), "="

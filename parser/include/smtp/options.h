@@ -25,11 +25,17 @@ enum class Deviation : std::uint16_t {
   kTrailingSpace = 1u << 3,       // "trailing_space": SP or HT before the line end
   kSpaceAfterColon = 1u << 4,     // "space_after_colon": MAIL FROM: <a@b>
   kHeloAddressLiteral = 1u << 5,  // "helo_address_literal": HELO [192.0.2.1]
-  kEmptyReplyText = 1u << 6,      // "empty_reply_text": "250 " with no text
-  kOldAuthSyntax = 1u << 7,       // "old_auth_syntax": EHLO line AUTH=LOGIN PLAIN
+  // "empty_reply_text": retired, never reported: "250 " is valid (RFC 5321
+  // section 4.2, RFC 4954 continue-req). The value stays reserved.
+  kEmptyReplyText = 1u << 6,
+  kOldAuthSyntax = 1u << 7,           // "old_auth_syntax": EHLO line AUTH=LOGIN PLAIN
+  kNumericDomain = 1u << 8,           // "numeric_domain": EHLO 192.0.2.10 (RFC 1123 2.1)
+  kUnregisteredLiteralTag = 1u << 9,  // "unregistered_literal_tag": [x-tag:abc]
+  kVrfyMailbox = 1u << 10,            // "vrfy_mailbox": VRFY user@example.com
+  kRepeatedParam = 1u << 11,          // "repeated_param": SIZE=20 ... SIZE=20
 };
 
-inline constexpr int kDeviationCount = 8;
+inline constexpr int kDeviationCount = 12;
 
 // The snake_case name shown in records ("bare_lf"); "unknown" otherwise.
 [[nodiscard]] std::string_view DeviationName(Deviation deviation) noexcept;
@@ -65,10 +71,14 @@ struct Options {
   bool utf8 = false;
 
   // Limits, in octets including the line end. RFC 5321 section 4.5.3.1.
+  // MAIL/RCPT lines may exceed max_command_line by the extension allowances
+  // of their parameters (see CommandLineLimit in smtp/command.h).
   std::size_t max_command_line = 512;
   std::size_t max_auth_line = 12288;  // AUTH lines and SASL responses, RFC 4954 section 4
   std::size_t max_reply_line = 512;
-  std::size_t max_data_line = 1000;  // DATA text lines, before un-stuffing
+  // DATA text lines, not counting a leading dot added for transparency
+  // (RFC 5321 section 4.5.3.1.6).
+  std::size_t max_data_line = 1000;
   std::size_t max_reply_lines = 1000;
 
   [[nodiscard]] bool lenient() const noexcept { return policy == Policy::kLenient; }

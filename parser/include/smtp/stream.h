@@ -128,8 +128,10 @@ class ReplyStream {
 
  private:
   void Complete(std::string_view raw, RecordSink sink);
-  void Fail(std::uint64_t end, Error error, RecordSink sink);
-  [[nodiscard]] Error EarliestError(Error error, std::string_view prior) const;
+  void Fail(std::uint64_t end, Error error, Deviations deviations, RecordSink sink);
+  // The error to report and, in *deviations, those used before it.
+  [[nodiscard]] Error EarliestError(Error error, std::string_view prior,
+                                    Deviations* deviations) const;
   void EndReply();
 
   Options options_;
