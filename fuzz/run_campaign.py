@@ -309,7 +309,7 @@ def plot_coverage(state, args):
     has_ft = any(ft is not None for _, _, ft in series)
     title = "%s: %s, %d s" % (state.target, args.engine, args.seconds)
     script = [
-        "set terminal pngcairo size 800,450 font 'sans,10'",
+        "set terminal pngcairo size 800,450 font 'sans,10' noenhanced",
         "set output '%s.png'" % base,
         "set datafile missing '-'",
         "set title '%s'" % title.replace("'", ""),
