@@ -849,6 +849,7 @@ TEST(VerbNameTest, EveryVerb) {
   EXPECT_EQ(HostTypeName(HostType::kIpv4), "ipv4");
   EXPECT_EQ(HostTypeName(HostType::kIpv6), "ipv6");
   EXPECT_EQ(HostTypeName(HostType::kGeneral), "general");
+  EXPECT_EQ(HostTypeName(static_cast<HostType>(200)), "unknown");
 }
 
 TEST(IsAuthLineTest, Table) {
@@ -927,6 +928,53 @@ TEST(SaslTest, CheckSaslResponse) {
       EXPECT_EQ(error.offset, row.offset);
     }
   }
+}
+
+// The defaulted operator== compares every field: a copy that differs in any
+// one field is unequal. The round-trip checks of the fuzz targets rely on it.
+TEST(CommandEqualityTest, EveryFieldCounts) {
+  Command base;
+  base.verb = Verb::kMail;
+  base.host = "example.com";
+  base.path = "a@b";
+  base.params = ParamList("SIZE=10");
+  base.mechanism = "PLAIN";
+  base.initial_response = "=";
+  base.argument = "x";
+  struct Change {
+    const char* field;
+    void (*apply)(Command&);
+  };
+  const Change changes[] = {
+      {"verb", [](Command& c) { c.verb = Verb::kRcpt; }},
+      {"host_type", [](Command& c) { c.host_type = HostType::kIpv4; }},
+      {"host", [](Command& c) { c.host = "example.org"; }},
+      {"path", [](Command& c) { c.path = "a@c"; }},
+      {"params", [](Command& c) { c.params = ParamList("SIZE=11"); }},
+      {"bdat_size", [](Command& c) { c.bdat_size = 1; }},
+      {"bdat_last", [](Command& c) { c.bdat_last = true; }},
+      {"mechanism", [](Command& c) { c.mechanism = "LOGIN"; }},
+      {"initial_response", [](Command& c) { c.initial_response = "AA=="; }},
+      {"has_initial_response", [](Command& c) { c.has_initial_response = true; }},
+      {"argument", [](Command& c) { c.argument = "y"; }},
+      {"has_argument", [](Command& c) { c.has_argument = true; }},
+  };
+  for (const Change& change : changes) {
+    SCOPED_TRACE(change.field);
+    Command other = base;
+    EXPECT_TRUE(other == base);
+    change.apply(other);
+    EXPECT_FALSE(other == base);
+    EXPECT_FALSE(base == other);
+  }
+}
+
+TEST(CommandEqualityTest, ParamEveryFieldCounts) {
+  const Param base{"SIZE", "10", true};
+  EXPECT_TRUE(base == (Param{"SIZE", "10", true}));
+  EXPECT_FALSE(base == (Param{"BODY", "10", true}));
+  EXPECT_FALSE(base == (Param{"SIZE", "11", true}));
+  EXPECT_FALSE(base == (Param{"SIZE", "10", false}));
 }
 
 }  // namespace

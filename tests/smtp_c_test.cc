@@ -92,6 +92,10 @@ TEST(CApiNames, OtherNames) {
   EXPECT_EQ(smtp_version(), static_cast<std::uint32_t>(SMTP_VERSION));
   EXPECT_STREQ(smtp_status_name(SMTP_STATUS_OK), "ok");
   EXPECT_STREQ(smtp_status_name(SMTP_STATUS_NO_MEMORY), "no_memory");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_INVALID_ARGUMENT), "invalid_argument");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_REENTERED), "reentered");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_BROKEN), "broken");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_INTERNAL), "internal");
   EXPECT_STREQ(smtp_status_name(99), "unknown");
   EXPECT_STREQ(smtp_record_kind_name(SMTP_RECORD_AUTH_RESPONSE), "auth_response");
   EXPECT_STREQ(smtp_record_kind_name(5), "unknown");
