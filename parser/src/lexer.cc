@@ -30,7 +30,6 @@ consteval CharTable MakeCharTable() {
     if (c == '\t' || (c >= 32 && c <= 126)) b |= kText;
     if (c >= 33 && c <= 126) b |= kPrintable;
     if (alpha || digit || c == '+' || c == '/') b |= kBase64;
-    if (c == '\r' || c == '\n') b |= kLineBreak;
     if (alpha || digit || c == '-') b |= kLdh;
     t.bits[c] = b;
   }
