@@ -28,7 +28,8 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.log"
 
 pc=$(find "$prefix" -name smtp.pc -print -quit)
 [[ -n "$pc" ]] || { echo "FAIL: smtp.pc is not installed" >&2; exit 1; }
-export PKG_CONFIG_PATH=$(dirname "$pc")
+PKG_CONFIG_PATH=$(dirname "$pc")
+export PKG_CONFIG_PATH
 libdir=$(pkg-config --variable=libdir smtp)
 echo "smtp.pc: $pc (version $(pkg-config --modversion smtp)), libdir $libdir"
 
