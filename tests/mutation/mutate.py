@@ -294,7 +294,8 @@ def run_tests(binaries, timeouts, jobs, env):
                     log.seek(0)
                     out = log.read().decode(errors="replace")
                     failed = re.findall(r"\[  FAILED  \] (\S+)", out)
-                    sanitizer = re.search(r"(ERROR: AddressSanitizer: [\w-]+|runtime error: [^\n]{0,80})", out)
+                    sanitizer = re.search(r"(ERROR: AddressSanitizer: [\w-]+|runtime error: [^\n]{0,80}|"
+                                          r"property failed: [^\n]{0,80})", out)
                     what = failed[0] if failed else (sanitizer.group(1) if sanitizer else "exit %d" % rc)
                     if sanitizer and failed:
                         what = "%s (%s)" % (failed[0], sanitizer.group(1))
