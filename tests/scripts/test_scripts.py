@@ -241,12 +241,19 @@ class Scripts(unittest.TestCase):
     # --- make targets of the fuzz suite --------------------------------------------
     def test_make_coverage(self):
         corpus = self.small_corpus()
-        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=0")
+        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=0",
+                      "FUZZ_BRANCH_COVERAGE_MIN=0")
         self.assertEqual(r.returncode, 0, self.output)
+        # The unit tests count too: their profiles are merged with the corpus's.
+        profiles = os.path.join(ROOT, "build", "fuzz-coverage", "profiles")
+        self.assertIn("unit-command_test.profraw", os.listdir(profiles))
+        bm = re.search(r"^coverage: parser/ branch coverage ([\d.]+)% \(minimum 0%\)$", r.stdout, re.M)
+        self.assertIsNotNone(bm, self.output)
+        self.assertGreater(float(bm.group(1)), 10.0)
         m = re.search(r"^coverage: parser/ line coverage ([\d.]+)% \(minimum 0%\), "
                       r"HTML in (\S+)$", r.stdout, re.M)
         self.assertIsNotNone(m, self.output)
-        pct, html = float(m.group(1)), os.path.join(ROOT, m.group(2))
+        pct_text, pct, html = m.group(1), float(m.group(1)), os.path.join(ROOT, m.group(2))
         self.assertGreater(pct, 10.0)
         self.assertLess(pct, 100.0)
         self.assertTrue(os.path.isfile(os.path.join(html, "index.html")))
@@ -256,10 +263,15 @@ class Scripts(unittest.TestCase):
         self.assertRegex(text, r"(?m)^TOTAL\s")
         for src in ("command.cc", "reply.cc", "stream.cc", "line.cc"):
             self.assertRegex(text, r"(?m)^\S*src/%s\s" % re.escape(src))
-        # The gate fails below its minimum.
-        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=100")
+        # Each gate fails below its minimum.
+        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=100",
+                      "FUZZ_BRANCH_COVERAGE_MIN=0")
         self.assertNotEqual(r.returncode, 0, self.output)
-        self.assertIn("(minimum 100%)", r.stdout)
+        self.assertIn("line coverage %s%% (minimum 100%%)" % pct_text, r.stdout)
+        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=0",
+                      "FUZZ_BRANCH_COVERAGE_MIN=100")
+        self.assertNotEqual(r.returncode, 0, self.output)
+        self.assertIn("branch coverage %s%% (minimum 100%%)" % bm.group(1), r.stdout)
 
     def test_make_mutate(self):
         """make mutate on two mutants of parser/src/options.cc: a deviation's
