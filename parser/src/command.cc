@@ -221,7 +221,6 @@ class CommandParser {
     const std::string_view token = Token();
     if (token.empty()) return Fail(ErrorCode::kSyntax, 0);
     const Verb verb = LookupVerb(token);
-    if (verb == Verb::kUnknown) return Fail(ErrorCode::kUnknownCommand, 0);
     pos_ = token.size();
     command_.verb = verb;
     switch (verb) {
