@@ -391,6 +391,11 @@ TEST(CApiFailures, OutOfMemoryIsAStatusNotAnException) {
   EXPECT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_NO_MEMORY);
   g_fail_allocations = false;
   EXPECT_EQ(rs, nullptr);
+  smtp_command_stream* cs = nullptr;
+  g_fail_allocations = true;
+  EXPECT_EQ(smtp_command_stream_new(nullptr, &cs), SMTP_STATUS_NO_MEMORY);
+  g_fail_allocations = false;
+  EXPECT_EQ(cs, nullptr);
 
   ASSERT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_OK);
   // A reply that spans feeds is kept in the stream's buffer: that allocates.
