@@ -489,6 +489,10 @@ TEST(ParamTest, RcptParameters) {
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9=@x", E::kBadParam, 14),
       // '+' is an esmtp-value octet but no QUCHAR (RFC 6533: %x21-2a / %x2c-3c ...).
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9+@x", E::kBadParam, 14),
+      // A backslash begins an EmbeddedUnicodeChar, "\x{" HEXPOINT "}", or nothing.
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\y{E9}@x", E::kBadParam, 14),
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x(E9}@x", E::kBadParam, 14),
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{E9@x", E::kBadParam, 14),
       Utf8Ok(p + "ORCPT=utf-8;", "verb=RCPT path=<a@b> params=[ORCPT=utf-8;]"),  // empty xtext
       // RFC 6531 section 3.3: esmtp-value =/ UTF8-non-ascii (with utf8), for
       // any parameter; a known one still checks its own syntax.
