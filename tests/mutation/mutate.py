@@ -329,9 +329,12 @@ def reach_map(root, cov_build, targets):
     stamps = [os.path.getmtime(os.path.join(profiles, f)) for f in os.listdir(profiles)]
     src = os.path.join(root, SRC_DIR)
     newest = max(os.path.getmtime(os.path.join(src, f)) for f in os.listdir(src))
-    if not stamps or newest > min(stamps):
-        print("mutate: %s is older than parser/src/ (run make coverage)" % profiles)
+    if not stamps:
         return None
+    if newest > min(stamps):
+        # make mutate runs make coverage first; an edit since then may shift
+        # lines, which only changes which targets fuzz a survivor.
+        print("mutate: note: parser/src/ changed after %s was written" % profiles)
     if os.path.exists(cache) and stamps and os.path.getmtime(cache) > max(stamps):
         with open(cache) as f:
             return {t: {k: set(v) for k, v in d.items()} for t, d in json.load(f).items()}
@@ -380,11 +383,15 @@ def fuzz_mutant(fbuild, root, targets, seconds, jobs):
                               r.stderr)
                 return t, m.group(1) if m else "exit %d" % r.returncode
             return None, None
-        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        pool = concurrent.futures.ThreadPoolExecutor(jobs)
+        try:
             for t, what in pool.map(one, targets):
                 if t:
                     return t, what
-        return None, None
+            return None, None
+        finally:
+            # On a finding or an interrupt: no more targets.
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -571,6 +578,10 @@ def main():
 
     results = []
     t_mutants = time.monotonic()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                            text=True).stdout.strip()
+    date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    command = " ".join(["tests/mutation/mutate.py"] + sys.argv[1:])
     for i, m in enumerate(chosen, 1):
         path = os.path.join(copy, m["file"])
         r = dict(m, status="survived", stage="", by="")
@@ -601,13 +612,18 @@ def main():
                 f.write(original)
         r["seconds"] = round(time.monotonic() - t0, 1)
         results.append(r)
+        if previous is None and i < len(chosen):
+            # A partial report after each mutant: an interrupted run still shows.
+            partial = {"command": "(partial: %d of %d mutants) " % (i, len(chosen)) + command,
+                       "commit": commit, "date": date, "seed": args.seed,
+                       "total": len(all_mutants), "seconds": time.monotonic() - t_mutants,
+                       "cores": os.cpu_count(), "results": results}
+            write_report(args.report, partial, load_verdicts(args.verdicts))
         print("[%d/%d] %-9s %-6s %s%s" % (i, len(chosen), r["status"], r["stage"], describe(r),
                                            "  (%s)" % r["by"] if r["by"] else ""), flush=True)
     elapsed = time.monotonic() - t_mutants
 
     verdicts = load_verdicts(args.verdicts)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip()
     if previous is not None:
         # A survivor judged again: keep the first outcome, record the new one.
         again = {r["id"]: r for r in results}
@@ -618,8 +634,7 @@ def main():
                          by="%s: %s" % (new["stage"], new["by"]))
         run = previous
     else:
-        run = {"command": " ".join(["tests/mutation/mutate.py"] + sys.argv[1:]), "commit": commit,
-               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "seed": args.seed,
+        run = {"command": command, "commit": commit, "date": date, "seed": args.seed,
                "total": len(all_mutants), "seconds": elapsed, "cores": os.cpu_count(),
                "results": results}
     os.makedirs(os.path.dirname(results_path), exist_ok=True)
@@ -643,5 +658,11 @@ def main():
     return 1 if bad else 0
 
 
+def on_term(signum, frame):
+    raise KeyboardInterrupt("signal %d" % signum)
+
+
 if __name__ == "__main__":
+    # SIGTERM too unwinds, so the copy's file is restored.
+    signal.signal(signal.SIGTERM, on_term)
     sys.exit(main())
