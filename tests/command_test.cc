@@ -489,6 +489,9 @@ TEST(ParamTest, RcptParameters) {
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9=@x", E::kBadParam, 14),
       // '+' is an esmtp-value octet but no QUCHAR (RFC 6533: %x21-2a / %x2c-3c ...).
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9+@x", E::kBadParam, 14),
+      // HEXPOINT has up to 6 digits: "10" 4HEXDIG.
+      Utf8Ok(p + "ORCPT=utf-8;\xe5\x8d\x9a\\x{10FFFF}@x",
+             "verb=RCPT path=<a@b> params=[ORCPT=utf-8;\xe5\x8d\x9a\\x{10FFFF}@x]"),
       // A backslash begins an EmbeddedUnicodeChar, "\x{" HEXPOINT "}", or nothing.
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\y{E9}@x", E::kBadParam, 14),
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x(E9}@x", E::kBadParam, 14),
