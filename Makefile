@@ -27,7 +27,8 @@ ASAN_DIR := $(BUILD)/clang-asan
 CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
 
 SMTP_PACKAGES := cmake ninja-build g++ clang-14 libclang-rt-14-dev llvm-14 \
-  libgtest-dev libgmock-dev libbenchmark-dev libabsl-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libabsl-dev zlib1g-dev \
+  pkg-config libpcap-dev libtins-dev python3-aiosmtpd tcpdump openssl iproute2
 SMTP_EXTRA_PACKAGES ?=
 # test-lint and test-scripts: pyflakes3, shellcheck; bench/compare.sh (Go);
 # make format.

@@ -101,7 +101,6 @@ void BM_Replies(benchmark::State& state) {
 }
 BENCHMARK(BM_Replies)->Arg(kReadSize)->Arg(kTypicalBytes)->ArgName("chunk");
 
-
 void BM_Commands(benchmark::State& state) {
   RunCommands(state, Commands(), static_cast<std::size_t>(state.range(0)));
 }

@@ -182,10 +182,15 @@ def main():
             write(t, e)
     for i, s in enumerate(STREAMS):
         write("command_stream", CMD_HEADERS[i % len(CMD_HEADERS)] + s)
+        write("c_api", CMD_HEADERS[i % len(CMD_HEADERS)] + s)
+        write("session_oneway", CMD_HEADERS[(i + 2) % len(CMD_HEADERS)] + s)
         write("command_stream_structured", CMD_HEADERS[(i + 1) % len(CMD_HEADERS)] + s)
         write("policy", s)
     for i, s in enumerate(REPLY_STREAMS):
         write("reply_stream", REPLY_HEADERS[i % len(REPLY_HEADERS)] + s)
+        # c_api: byte 0 bit 5 picks the reply stream.
+        h = REPLY_HEADERS[i % len(REPLY_HEADERS)]
+        write("c_api", bytes([h[0] | 0x20]) + h[1:] + s)
         write("command_stream_structured", b"\x30\x05\x04" + s)
         write("policy", s)
     # data: header, mode byte (bit0 BDAT, bit1 16-bit size, bit2 LAST), body
@@ -201,8 +206,28 @@ def main():
     write("data", b"\x00\x07\x10\x03\x01\x00" + b"y" * 300)
     write("data", b"\x00\x07\x10\x01\x10short")
 
+    # session_dialogue: the input bytes are the dialogue generator's choices.
+    for n in range(8):
+        write("session_dialogue", bytes((n * 37 + k * (n + 3)) % 256 for k in range(16 + 8 * n)))
+
     if os.path.isdir(copy):
         for dirpath, _, files in os.walk(copy):
+            # session_split: header, where the client's octets end (a fraction
+            # of 255), the client's octets, then the server's.
+            for name in sorted(files):
+                if not name.endswith(".sent"):
+                    continue
+                reply = os.path.join(dirpath, name[:-len(".sent")] + ".reply")
+                if not os.path.exists(reply):
+                    continue
+                with open(os.path.join(dirpath, name), "rb") as f:
+                    client = f.read()
+                with open(reply, "rb") as f:
+                    server = f.read()
+                both = client + server
+                if both and len(both) <= 16384:
+                    cut = min(255, -(-len(client) * 255 // len(both)))
+                    write("session_split", b"\x00\x07\x10" + bytes([cut]) + both)
             for name in sorted(files):
                 path = os.path.join(dirpath, name)
                 with open(path, "rb") as f:
@@ -211,6 +236,8 @@ def main():
                     write("command_stream", b"\x00\x07\x10" + data)
                     write("command_stream", b"\x01\x03\x40" + data)
                     write("command_stream_structured", b"\x01\x07\x10" + data)
+                    write("session_oneway", b"\x00\x07\x10" + data)
+                    write("c_api", b"\x01\x03\x40" + data)
                     for line in split_lines(data)[:40]:
                         if len(line) <= 2048:
                             write("command_line", line)
@@ -221,6 +248,7 @@ def main():
                     write("reply_stream", b"\x10\x07\x10" + data)
                     write("reply_stream", b"\x01\x03\x40" + data)
                     write("command_stream_structured", b"\x31\x07\x10" + data)
+                    write("c_api", b"\x30\x07\x10" + data)
                     for reply in split_replies(data):
                         write("reply_line", reply)
                         write("differential", reply)

@@ -1266,4 +1266,64 @@ TEST(CliRealworldTest, CapturesGiveValidRecords) {
   EXPECT_GT(files, 0);
 }
 
+// ---------------------------------------------------------------------------
+// smtp-parse session CLIENT SERVER (SPEC sections 4 and 5).
+
+std::string WriteTempFile(const std::string& name, std::string_view bytes) {
+  const std::string path = TempDir() + "/smtp_cli_" + std::to_string(getpid()) + "_" + name;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  EXPECT_NE(f, nullptr);
+  if (f != nullptr) {
+    EXPECT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    std::fclose(f);
+  }
+  return path;
+}
+
+TEST(CliSessionTest, StarttlsRefusedThenCommandsTwoFiles) {
+  // aiosmtpd without TLS answers STARTTLS 454: the next line is a command,
+  // not TLS (a one-way stream would call it starttls_injection).
+  const std::string client = WriteTempFile("c1", "EHLO a.example\r\nSTARTTLS\r\nQUIT\r\n");
+  const std::string server = WriteTempFile(
+      "s1", "220 mx ESMTP\r\n250-mx\r\n250 STARTTLS\r\n454 4.7.0 TLS not available\r\n221 Bye\r\n");
+  const RunResult r = RunTool({"session", client, server});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> expected = {
+      R"({"ok":true,"kind":"reply","dir":"server","offset":0,"length":14,"code":220,"lines":["mx ESMTP"]})",
+      R"({"ok":true,"kind":"command","dir":"client","offset":0,"length":16,"verb":"EHLO","host_type":"domain","host":"a.example"})",
+      R"({"ok":true,"kind":"reply","dir":"server","offset":14,"length":22,"code":250,"lines":["mx","STARTTLS"],"domain":"mx","greeting":"","capabilities":[{"keyword":"STARTTLS","params":[]}],"answers":0})",
+      R"({"ok":true,"kind":"command","dir":"client","offset":16,"length":10,"verb":"STARTTLS"})",
+      R"({"ok":true,"kind":"reply","dir":"server","offset":36,"length":29,"code":454,"lines":["4.7.0 TLS not available"],"enhanced":"4.7.0","answers":16})",
+      R"({"ok":true,"kind":"command","dir":"client","offset":26,"length":6,"verb":"QUIT"})",
+      R"({"ok":true,"kind":"reply","dir":"server","offset":65,"length":9,"code":221,"lines":["Bye"],"answers":26})",
+  };
+  EXPECT_EQ(r.lines, expected);
+  std::remove(client.c_str());
+  std::remove(server.c_str());
+}
+
+TEST(CliSessionTest, ViolationsMakeRecordsNotOkAndExitOne) {
+  const std::string client = WriteTempFile("c2", "RCPT TO:<a@b.example>\r\nQUIT\r\n");
+  const std::string server = WriteTempFile("s2", "220 mx\r\n250 ok\r\n");
+  const RunResult r = RunTool({"session", client, server});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const std::vector<std::string> expected = {
+      R"({"ok":true,"kind":"reply","dir":"server","offset":0,"length":8,"code":220,"lines":["mx"]})",
+      R"({"ok":false,"kind":"command","dir":"client","offset":0,"length":23,"verb":"RCPT","path":"a@b.example","params":[],"violations":["out_of_sequence"]})",
+      R"({"ok":false,"kind":"reply","dir":"server","offset":8,"length":8,"code":250,"lines":["ok"],"answers":0,"violations":["accepted_out_of_sequence"]})",
+      R"({"ok":false,"kind":"command","dir":"client","offset":23,"length":6,"verb":"QUIT","violations":["unanswered_command"]})",
+  };
+  EXPECT_EQ(r.lines, expected);
+  std::remove(client.c_str());
+  std::remove(server.c_str());
+}
+
+TEST(CliSessionTest, UsageErrors) {
+  EXPECT_EQ(RunTool({"session"}).exit_code, 2);
+  EXPECT_EQ(RunTool({"session", "only-one-file"}).exit_code, 2);
+  EXPECT_EQ(RunTool({"commands", "--pcap", "x.pcap"}).exit_code, 2);
+  EXPECT_EQ(RunTool({"session", "--pcap", "x.pcap", "--port", "0"}).exit_code, 2);
+  EXPECT_EQ(RunTool({"session", "/nonexistent/c", "/nonexistent/s"}).exit_code, 2);
+}
+
 }  // namespace

@@ -6,7 +6,8 @@
 get_filename_component(_smtp_root ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 set(_smtp_fuzz_dir ${_smtp_root}/fuzz)
 set(_smtp_fuzz_targets command_line reply_line ehlo_reply command_stream
-  command_stream_structured reply_stream policy data differential c_api)
+  command_stream_structured reply_stream policy data differential c_api session_oneway
+  session_split session_dialogue)
 set(_smtp_fuzz_sources)
 foreach(t IN LISTS _smtp_fuzz_targets)
   list(APPEND _smtp_fuzz_sources ${_smtp_fuzz_dir}/${t}.cc)
@@ -15,7 +16,7 @@ foreach(t IN LISTS _smtp_fuzz_targets)
 endforeach()
 
 add_executable(regressions_test ${CMAKE_CURRENT_LIST_DIR}/regressions_test.cc ${_smtp_fuzz_sources}
-  ${_smtp_fuzz_dir}/oracle/oracle.cc)
+  ${_smtp_fuzz_dir}/oracle/oracle.cc ${_smtp_fuzz_dir}/oracle/session_model.cc)
 target_include_directories(regressions_test PRIVATE ${_smtp_fuzz_dir})
 target_link_libraries(regressions_test PRIVATE smtp::parser smtp_c_api GTest::gtest_main)
 list(TRANSFORM _smtp_fuzz_targets PREPEND "X(" OUTPUT_VARIABLE _smtp_fuzz_x)

@@ -2,6 +2,8 @@
 // object per record (JSON Lines), as SPEC.md section 4 describes.
 //
 //   smtp-parse commands|replies|ehlo [FILE|-] [--lenient] [--utf8] [--max-line N]
+//   smtp-parse session CLIENT_FILE SERVER_FILE [--lenient] [--utf8] [--max-line N]
+//   smtp-parse session --pcap FILE [--port N]... [--lenient] [--utf8] [--max-line N]
 //
 // Input is read with read(2) in 64 KiB chunks and fed to the stream parser;
 // records are written as soon as the chunk that completes them is parsed,
@@ -20,17 +22,24 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "json_writer.h"
+#if defined(SMTP_WITH_PCAP)
+#include "pcap_reader.h"
+#endif
 #include "smtp/command.h"
 #include "smtp/ehlo.h"
 #include "smtp/error.h"
 #include "smtp/options.h"
 #include "smtp/reply.h"
+#include "smtp/session.h"
 #include "smtp/stream.h"
 
 namespace {
@@ -45,11 +54,18 @@ constexpr std::size_t kMaxMaxLine = 64 * 1024;
 
 constexpr char kUsage[] =
     "usage: smtp-parse commands|replies|ehlo [FILE|-] [--lenient] [--utf8] [--max-line N]\n"
+    "       smtp-parse session CLIENT_FILE SERVER_FILE [options]\n"
+    "       smtp-parse session --pcap FILE [--port N]... [options]\n"
     "\n"
     "Parses an SMTP command stream (client to server), reply stream (server to\n"
     "client) or reply stream with EHLO replies, from FILE or standard input, and\n"
     "writes one JSON object per record (JSON Lines) to standard output.\n"
+    "session parses both directions of a connection together (two files, or\n"
+    "every SMTP connection of a pcap capture) and adds dir, answers, violations\n"
+    "(and conn for --pcap) to each record.\n"
     "\n"
+    "  --pcap FILE   read TCP connections from a pcap file (session only)\n"
+    "  --port N      an SMTP server port in the pcap (default 25, 587, 2525)\n"
     "  --lenient     accept the named deviations seen in the wild and report them\n"
     "  --utf8        allow well-formed UTF-8 (RFC 6531 SMTPUTF8)\n"
     "  --max-line N  command and reply line limit in octets, CRLF included\n"
@@ -57,11 +73,14 @@ constexpr char kUsage[] =
     "\n"
     "Exit status: 0 every record ok, 1 some record not ok, 2 usage or I/O error.\n";
 
-enum class Mode { kCommands, kReplies, kEhlo };
+enum class Mode { kCommands, kReplies, kEhlo, kSession };
 
 struct Args {
   Mode mode = Mode::kCommands;
-  std::optional<std::string_view> file;  // nullopt or "-": standard input
+  std::optional<std::string_view> file;   // nullopt or "-": standard input
+  std::optional<std::string_view> file2;  // session: the server's file
+  std::optional<std::string_view> pcap;
+  std::vector<std::uint16_t> ports;
   smtp::Options options;
   bool help = false;
 };
@@ -113,6 +132,20 @@ std::optional<int> ParseArgs(int argc, char** argv, Args* args) {
         }
         args->options.max_command_line = n;
         args->options.max_reply_line = n;
+      } else if (arg == "--pcap") {
+        if (i + 1 >= argc) return UsageError("--pcap needs a file");
+        args->pcap = std::string_view(argv[++i]);
+      } else if (arg == "--port") {
+        if (i + 1 >= argc) return UsageError("--port needs a value");
+        const std::string_view value = argv[++i];
+        unsigned n = 0;
+        const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || n == 0 ||
+            n > 65535) {
+          return UsageError("--port wants a number from 1 to 65535, not '" + std::string(value) +
+                            "'");
+        }
+        args->ports.push_back(static_cast<std::uint16_t>(n));
       } else {
         return UsageError("unknown option '" + std::string(arg) + "'");
       }
@@ -125,19 +158,38 @@ std::optional<int> ParseArgs(int argc, char** argv, Args* args) {
         args->mode = Mode::kReplies;
       } else if (arg == "ehlo") {
         args->mode = Mode::kEhlo;
+      } else if (arg == "session") {
+        args->mode = Mode::kSession;
       } else {
-        return UsageError("unknown mode '" + std::string(arg) + "': use commands, replies or ehlo");
+        return UsageError("unknown mode '" + std::string(arg) +
+                          "': use commands, replies, ehlo or session");
       }
       have_mode = true;
     } else if (!args->file.has_value()) {
       args->file = arg;
+    } else if (args->mode == Mode::kSession && !args->file2.has_value()) {
+      args->file2 = arg;
     } else {
       return UsageError("more than one input file ('" + std::string(*args->file) + "', '" +
                         std::string(arg) + "')");
     }
   }
   if (args->help) return std::nullopt;
-  if (!have_mode) return UsageError("missing mode: commands, replies or ehlo");
+  if (!have_mode) return UsageError("missing mode: commands, replies, ehlo or session");
+  if (args->mode != Mode::kSession && (args->pcap.has_value() || !args->ports.empty())) {
+    return UsageError("--pcap and --port are for the session mode");
+  }
+  if (args->mode == Mode::kSession) {
+    if (args->pcap.has_value() && args->file.has_value()) {
+      return UsageError("session takes either --pcap FILE or CLIENT_FILE SERVER_FILE");
+    }
+    if (!args->pcap.has_value() && !args->file2.has_value()) {
+      return UsageError("session needs CLIENT_FILE SERVER_FILE, or --pcap FILE");
+    }
+    if (!args->ports.empty() && !args->pcap.has_value()) {
+      return UsageError("--port is for --pcap");
+    }
+  }
   return std::nullopt;
 }
 
@@ -269,14 +321,24 @@ void WriteReplyFields(const smtp::Record& record, tools::JsonWriter* w) {
   w->EndArray();
 }
 
-// Appends one record as a JSON object and a newline.
-void WriteRecord(const smtp::Record& record, std::string* out) {
+// Appends one record as a JSON object and a newline; a session record (SPEC
+// section 5) also has dir, answers, violations and, from a pcap, conn.
+void WriteRecord(const smtp::Record& record, std::string* out,
+                 const smtp::SessionRecord* session = nullptr, std::string_view conn = {}) {
   tools::JsonWriter w(out);
   w.BeginObject();
   w.Key("ok");
-  w.Bool(record.ok());
+  w.Bool(session != nullptr ? session->ok() : record.ok());
   w.Key("kind");
   w.String(smtp::RecordKindName(record.kind));
+  if (session != nullptr) {
+    if (!conn.empty()) {
+      w.Key("conn");
+      w.String(conn);
+    }
+    w.Key("dir");
+    w.String(smtp::DirectionName(session->dir));
+  }
   w.Key("offset");
   w.Uint(record.offset);
   w.Key("length");
@@ -310,6 +372,18 @@ void WriteRecord(const smtp::Record& record, std::string* out) {
     case smtp::RecordKind::kAuthResponse:
     case smtp::RecordKind::kTls:
       break;
+  }
+  if (session != nullptr) {
+    if (session->has_answers) {
+      w.Key("answers");
+      w.Uint(session->answers);
+    }
+    if (!session->violations.empty()) {
+      w.Key("violations");
+      w.BeginArray();
+      session->violations.ForEach([&w](smtp::Violation v) { w.String(smtp::ViolationName(v)); });
+      w.EndArray();
+    }
   }
   w.EndObject();
   out->push_back('\n');
@@ -359,12 +433,95 @@ int Run(int fd, std::string_view name, Stream& stream) {
   return all_ok ? 0 : 1;
 }
 
+// Reads one chunk of `fd` into `chunk`: its size, 0 at the end, -1 on error
+// (errno kept).
+ssize_t ReadChunk(int fd, std::string& chunk) {
+  for (;;) {
+    const ssize_t n = read(fd, chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd pfd = {fd, POLLIN, 0};
+      poll(&pfd, 1, -1);
+      continue;
+    }
+    return n;
+  }
+}
+
+// session CLIENT_FILE SERVER_FILE: the two directions of one connection,
+// captured apart. The session says which one it needs next (wants()), so
+// neither file is read further ahead than max_pending.
+int RunSessionPcap(const Args& args);
+
+int RunSessionFiles(const Args& args) {
+  const std::string names[2] = {std::string(*args.file), std::string(*args.file2)};
+  int fds[2] = {-1, -1};
+  for (int i = 0; i < 2; ++i) {
+    fds[i] = names[i] == "-" ? STDIN_FILENO : open(names[i].c_str(), O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0) {
+      PrintError("cannot open " + names[i] + ": " + std::strerror(errno));
+      if (i == 1 && fds[0] != STDIN_FILENO) close(fds[0]);
+      return 2;
+    }
+  }
+  Output output;
+  bool all_ok = true;
+  bool write_failed = false;
+  const auto sink = [&](const smtp::SessionRecord& record) {
+    if (write_failed) return;
+    all_ok = all_ok && record.ok();
+    WriteRecord(record.record, &output.buffer(), &record);
+    if (!output.MaybeFlush()) write_failed = true;
+  };
+  smtp::Session session(args.options, smtp::SessionInput::kTwoStreams);
+  bool open_side[2] = {true, true};
+  std::string chunk(kChunkSize, '\0');
+  int status = 0;
+  while (open_side[0] || open_side[1]) {
+    int side = session.wants() == smtp::Direction::kClient ? 0 : 1;
+    if (!open_side[side]) side = 1 - side;
+    const ssize_t n = ReadChunk(fds[side], chunk);
+    if (n < 0) {
+      PrintError("cannot read " + names[side] + ": " + std::strerror(errno));
+      status = 2;
+      break;
+    }
+    if (n == 0) {
+      open_side[side] = false;
+      if (side == 0) {
+        session.CloseClient(sink);
+      } else {
+        session.CloseServer(sink);
+      }
+    } else if (side == 0) {
+      session.FeedClient(std::string_view(chunk.data(), static_cast<std::size_t>(n)), sink);
+    } else {
+      session.FeedServer(std::string_view(chunk.data(), static_cast<std::size_t>(n)), sink);
+    }
+    if (write_failed || !output.Flush()) break;
+  }
+  if (status == 0) session.Finish(sink);
+  for (const int fd : fds) {
+    if (fd != STDIN_FILENO) close(fd);
+  }
+  if (write_failed || !output.Flush()) {
+    PrintError(std::string("cannot write standard output: ") + std::strerror(output.error()));
+    return 2;
+  }
+  if (status != 0) return status;
+  return all_ok ? 0 : 1;
+}
+
 int Main(int argc, char** argv) {
   Args args;
   if (const std::optional<int> status = ParseArgs(argc, argv, &args)) return *status;
   if (args.help) {
     [[maybe_unused]] const ssize_t n = write(STDOUT_FILENO, kUsage, sizeof(kUsage) - 1);
     return 0;
+  }
+  if (args.mode == Mode::kSession) {
+    if (args.pcap.has_value()) return RunSessionPcap(args);
+    return RunSessionFiles(args);
   }
 
   int fd = STDIN_FILENO;
@@ -389,6 +546,67 @@ int Main(int argc, char** argv) {
   }
   if (fd != STDIN_FILENO) close(fd);
   return status;
+}
+
+// session --pcap FILE: every SMTP connection of the capture, each through
+// its own Session fed in wire order (interleaved); records carry conn.
+int RunSessionPcap(const Args& args) {
+#if defined(SMTP_WITH_PCAP)
+  std::vector<std::uint16_t> ports = args.ports;
+  if (ports.empty()) ports = {25, 587, 2525};
+  struct Conn {
+    std::string name;
+    std::unique_ptr<smtp::Session> session;
+  };
+  std::map<std::size_t, Conn> conns;
+  Output output;
+  bool all_ok = true;
+  bool write_failed = false;
+  std::string_view current;  // the conn of the records being written
+  const auto sink = [&](const smtp::SessionRecord& record) {
+    if (write_failed) return;
+    all_ok = all_ok && record.ok();
+    WriteRecord(record.record, &output.buffer(), &record, current);
+    if (!output.MaybeFlush()) write_failed = true;
+  };
+  tools::PcapHandlers handlers;
+  handlers.data = [&](std::size_t id, std::string_view conn, bool from_client,
+                      std::string_view octets) {
+    Conn& c = conns[id];
+    if (!c.session) {
+      c.name = std::string(conn);
+      c.session = std::make_unique<smtp::Session>(args.options, smtp::SessionInput::kInterleaved);
+    }
+    current = c.name;
+    if (from_client) {
+      c.session->FeedClient(octets, sink);
+    } else {
+      c.session->FeedServer(octets, sink);
+    }
+  };
+  handlers.closed = [&](std::size_t id) {
+    const auto it = conns.find(id);
+    if (it == conns.end()) return;
+    current = it->second.name;
+    it->second.session->Finish(sink);
+    conns.erase(it);
+    if (!write_failed && !output.Flush()) write_failed = true;
+  };
+  const std::string error = tools::ReadPcap(std::string(*args.pcap), ports, handlers);
+  if (write_failed || !output.Flush()) {
+    PrintError(std::string("cannot write standard output: ") + std::strerror(output.error()));
+    return 2;
+  }
+  if (!error.empty()) {
+    PrintError(error);
+    return 2;
+  }
+  return all_ok ? 0 : 1;
+#else
+  (void)args;
+  PrintError("this smtp-parse was built without pcap support (SMTP_WITH_PCAP=OFF)");
+  return 2;
+#endif
 }
 
 }  // namespace

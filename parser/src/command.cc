@@ -657,4 +657,9 @@ std::size_t MailRcptAllowance(std::string_view line, const Options& options) noe
   return total;
 }
 
+Verb CommandVerb(std::string_view line) noexcept {
+  const std::size_t end = line.find_first_of(" \r\n");
+  return LookupVerb(line.substr(0, end == std::string_view::npos ? line.size() : end));
+}
+
 }  // namespace smtp

@@ -64,13 +64,15 @@ std::string_view RecordKindName(RecordKind kind) noexcept {
 // ---------------------------------------------------------------------------
 // CommandStream
 
-CommandStream::CommandStream(const Options& options)
-    : options_(options), framer_(CommandFramerLimit(options)) {}
+CommandStream::CommandStream(const Options& options, Transitions transitions)
+    : options_(options), transitions_(transitions), framer_(CommandFramerLimit(options)) {}
 
 void CommandStream::Reset() {
   framer_.Reset();
   framer_.set_max_line(CommandFramerLimit(options_));
   state_ = State::kCommand;
+  awaiting_ = Awaiting::kNone;
+  oneway_auth_left_ = 0;
   offset_ = 0;
   auth_left_ = 0;
   content_error_ = Error{};
@@ -78,9 +80,23 @@ void CommandStream::Reset() {
 }
 
 void CommandStream::Feed(std::string_view chunk, RecordSink sink) {
+  (void)FeedImpl(chunk, sink, false);
+}
+
+std::size_t CommandStream::FeedRecord(std::string_view chunk, RecordSink sink) {
+  return FeedImpl(chunk, sink, true);
+}
+
+std::size_t CommandStream::FeedImpl(std::string_view chunk, RecordSink outer, bool one_record) {
   chunk_offset_ = offset_;
   std::size_t pos = 0;
-  while (pos < chunk.size()) {
+  bool emitted = false;
+  const auto counting = [&](const Record& record) {
+    emitted = true;
+    outer(record);
+  };
+  const RecordSink sink = one_record ? RecordSink(counting) : outer;
+  while (pos < chunk.size() && !(one_record && (emitted || awaiting_ != Awaiting::kNone))) {
     switch (state_) {
       case State::kCommand:
       case State::kAuth: {
@@ -107,7 +123,59 @@ void CommandStream::Feed(std::string_view chunk, RecordSink sink) {
         break;
     }
   }
-  offset_ = chunk_offset_ + chunk.size();
+  offset_ = chunk_offset_ + pos;
+  return pos;
+}
+
+void CommandStream::AcceptContent(RecordSink sink) {
+  const Awaiting what = awaiting_;
+  awaiting_ = Awaiting::kNone;
+  if (what == Awaiting::kData) {
+    EnterState(State::kData, offset_);
+    if (awaiting_data_mid_) phase_ = DataPhase::kMid;
+  } else if (what == Awaiting::kBdat) {
+    const std::uint64_t size = bdat_left_;
+    EnterState(State::kBdat, offset_);
+    bdat_left_ = size;
+    if (bdat_left_ == 0) EmitContent(offset_, sink);
+  }
+}
+
+void CommandStream::ExpectSaslResponse() {
+  awaiting_ = Awaiting::kNone;
+  EnterState(State::kAuth, offset_);
+  auth_left_ = 1;
+}
+
+void CommandStream::AcceptStartTls() {
+  awaiting_ = Awaiting::kNone;
+  EnterState(State::kTls, offset_);
+}
+
+void CommandStream::Refuse() {
+  awaiting_ = Awaiting::kNone;
+  EnterState(State::kCommand, offset_);
+}
+
+void CommandStream::DecideAsOneWay(RecordSink sink) {
+  switch (awaiting_) {
+    case Awaiting::kNone:
+      break;
+    case Awaiting::kData:
+    case Awaiting::kBdat:
+      AcceptContent(sink);
+      break;
+    case Awaiting::kAuth:
+      if (oneway_auth_left_ > 0) {
+        ExpectSaslResponse();
+      } else {
+        Refuse();
+      }
+      break;
+    case Awaiting::kStartTls:
+      AcceptStartTls();
+      break;
+  }
 }
 
 void CommandStream::EnterState(State state, std::uint64_t content_start) {
@@ -142,6 +210,21 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
     }
     Error error = checked.error;
     if (error.ok()) error = CheckSaslResponse(checked.content);
+    if (transitions_ == Transitions::kCallerDecides) {
+      // Each response waits for the server's next 334 or its final reply.
+      if (!error.ok()) {
+        record.error = Error{error.code, event.start + error.offset};
+        oneway_auth_left_ = 0;
+      } else {
+        record.deviations = checked.deviations;
+        record.auth_response = checked.content;
+        oneway_auth_left_ = checked.content == "*" ? 0 : oneway_auth_left_ - 1;
+      }
+      EnterState(State::kCommand, end);
+      awaiting_ = Awaiting::kAuth;
+      sink(record);
+      return;
+    }
     if (!error.ok()) {
       record.error = Error{error.code, event.start + error.offset};
       record.deviations = before;
@@ -167,6 +250,29 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   record.command = result.command;
   record.deviations = result.deviations;
   sink(record);
+
+  if (transitions_ == Transitions::kCallerDecides) {
+    switch (result.command.verb) {
+      case Verb::kData:
+        awaiting_ = Awaiting::kData;
+        awaiting_data_mid_ = result.deviations.Has(Deviation::kBareLf);
+        break;
+      case Verb::kBdat:
+        awaiting_ = Awaiting::kBdat;
+        bdat_left_ = result.command.bdat_size;
+        break;
+      case Verb::kAuth:
+        awaiting_ = Awaiting::kAuth;
+        oneway_auth_left_ = SaslResponseCount(result.command);
+        break;
+      case Verb::kStartTls:
+        awaiting_ = Awaiting::kStartTls;
+        break;
+      default:
+        break;
+    }
+    return;
+  }
 
   // The server is assumed to accept every valid command.
   switch (result.command.verb) {
@@ -201,6 +307,10 @@ void CommandStream::HandleOverlong(const LineFramer::Event& event, RecordSink si
   if (state_ == State::kAuth) {
     record.kind = RecordKind::kAuthResponse;
     EnterState(State::kCommand, event.start + event.length);
+    if (transitions_ == Transitions::kCallerDecides) {
+      awaiting_ = Awaiting::kAuth;  // RFC 4954 section 4: the server answers 500
+      oneway_auth_left_ = 0;
+    }
   } else {
     record.kind = RecordKind::kCommand;
     // event.line holds the line's first MaxCommandLineLimit octets: enough
@@ -451,10 +561,19 @@ Error ReplyStream::EarliestError(Error error, std::string_view prior,
 }
 
 void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
+  (void)FeedImpl(chunk, sink, false);
+}
+
+std::size_t ReplyStream::FeedReply(std::string_view chunk, RecordSink sink) {
+  return FeedImpl(chunk, sink, true);
+}
+
+std::size_t ReplyStream::FeedImpl(std::string_view chunk, RecordSink sink, bool one_reply) {
   const std::uint64_t chunk_offset = offset_;
   std::size_t pos = 0;
   std::size_t begin = 0;  // where the current reply starts in `chunk`, when !buffered_
-  while (pos < chunk.size()) {
+  bool emitted = false;
+  while (pos < chunk.size() && !(one_reply && emitted)) {
     const std::size_t line_pos = pos;
     const LineFramer::Event event = framer_.Next(chunk, chunk_offset, &pos);
     if (event.kind == LineFramer::Kind::kNeedMore) break;
@@ -475,6 +594,7 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
           EarliestError(Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line},
                         prior, &deviations);
       Fail(end, error, deviations, sink);
+      emitted = true;
       continue;
     }
     const std::size_t prior_size = prior.size();
@@ -486,8 +606,10 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
       Deviations deviations;
       const Error error = EarliestError(assembler_.error(), before, &deviations);
       Fail(end, error, deviations, sink);
+      emitted = true;
     } else if (step == ReplyAssembler::Step::kDone) {
       Complete(buffered_ ? std::string_view(buffer_) : chunk.substr(begin, pos - begin), sink);
+      emitted = true;
     }
   }
   // Keep the complete lines of an unfinished reply: the chunk goes away.
@@ -498,7 +620,8 @@ void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
     buffer_.assign(chunk.substr(begin, complete_end - begin));
     buffered_ = true;
   }
-  offset_ = chunk_offset + chunk.size();
+  offset_ = chunk_offset + pos;
+  return pos;
 }
 
 void ReplyStream::Finish(RecordSink sink) {

@@ -172,6 +172,12 @@ struct CommandResult {
 // The largest CommandLineLimit of any line: what a command framer buffers.
 [[nodiscard]] std::size_t MaxCommandLineLimit(const Options& options) noexcept;
 
+// The verb of a command line (its first token, up to SP or the line end),
+// whether or not the rest of the line is valid; kUnknown when the token is
+// no verb. The session uses it for a line the server accepted although it
+// broke the grammar (curl's "EHLO msg_crlf.eml").
+[[nodiscard]] Verb CommandVerb(std::string_view line) noexcept;
+
 // SASL exchange after AUTH (SPEC section 2): how many response lines follow
 // an accepted AUTH command in the usual successful exchange. Without an
 // initial response: PLAIN 1, LOGIN 2, CRAM-MD5 1, XOAUTH2 1, OAUTHBEARER 1,

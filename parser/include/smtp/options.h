@@ -80,6 +80,11 @@ struct Options {
   // (RFC 5321 section 4.5.3.1.6).
   std::size_t max_data_line = 1000;
   std::size_t max_reply_lines = 1000;
+  // The session (SPEC section 5): client octets that may wait for the reply
+  // deciding their meaning (DATA content before 354, octets after STARTTLS,
+  // pipelined commands), and server octets waiting for the commands they
+  // answer. Beyond it the octets are read as the one-way stream would.
+  std::size_t max_pending = 65536;
 
   [[nodiscard]] bool lenient() const noexcept { return policy == Policy::kLenient; }
 };

@@ -122,18 +122,18 @@ SMTP_API const char* smtp_error_message(int32_t code);
 
 /* Bits of smtp_record.deviations. */
 typedef enum smtp_deviation {
-  SMTP_DEVIATION_BARE_LF = 1u << 0,              /* "bare_lf" */
-  SMTP_DEVIATION_BARE_CR = 1u << 1,              /* "bare_cr" (DATA content) */
-  SMTP_DEVIATION_EXTRA_SPACE = 1u << 2,          /* "extra_space" */
-  SMTP_DEVIATION_TRAILING_SPACE = 1u << 3,       /* "trailing_space" */
-  SMTP_DEVIATION_SPACE_AFTER_COLON = 1u << 4,    /* "space_after_colon" */
-  SMTP_DEVIATION_HELO_ADDRESS_LITERAL = 1u << 5, /* "helo_address_literal" */
-  SMTP_DEVIATION_EMPTY_REPLY_TEXT = 1u << 6,     /* "empty_reply_text" (reserved) */
-  SMTP_DEVIATION_OLD_AUTH_SYNTAX = 1u << 7,      /* "old_auth_syntax" */
-  SMTP_DEVIATION_NUMERIC_DOMAIN = 1u << 8,       /* "numeric_domain" (RFC 1123 2.1) */
+  SMTP_DEVIATION_BARE_LF = 1u << 0,                  /* "bare_lf" */
+  SMTP_DEVIATION_BARE_CR = 1u << 1,                  /* "bare_cr" (DATA content) */
+  SMTP_DEVIATION_EXTRA_SPACE = 1u << 2,              /* "extra_space" */
+  SMTP_DEVIATION_TRAILING_SPACE = 1u << 3,           /* "trailing_space" */
+  SMTP_DEVIATION_SPACE_AFTER_COLON = 1u << 4,        /* "space_after_colon" */
+  SMTP_DEVIATION_HELO_ADDRESS_LITERAL = 1u << 5,     /* "helo_address_literal" */
+  SMTP_DEVIATION_EMPTY_REPLY_TEXT = 1u << 6,         /* "empty_reply_text" (reserved) */
+  SMTP_DEVIATION_OLD_AUTH_SYNTAX = 1u << 7,          /* "old_auth_syntax" */
+  SMTP_DEVIATION_NUMERIC_DOMAIN = 1u << 8,           /* "numeric_domain" (RFC 1123 2.1) */
   SMTP_DEVIATION_UNREGISTERED_LITERAL_TAG = 1u << 9, /* "unregistered_literal_tag" */
-  SMTP_DEVIATION_VRFY_MAILBOX = 1u << 10,        /* "vrfy_mailbox" */
-  SMTP_DEVIATION_REPEATED_PARAM = 1u << 11       /* "repeated_param" */
+  SMTP_DEVIATION_VRFY_MAILBOX = 1u << 10,            /* "vrfy_mailbox" */
+  SMTP_DEVIATION_REPEATED_PARAM = 1u << 11           /* "repeated_param" */
 } smtp_deviation;
 
 /* How many deviation bits are defined: bits 0 .. SMTP_DEVIATION_COUNT - 1. */

@@ -65,12 +65,49 @@ struct Record {
 
 using RecordSink = absl::FunctionRef<void(const Record&)>;
 
+// Who decides what the octets after DATA, BDAT, AUTH (and each SASL
+// response) and STARTTLS mean. kAssumeAccepted: the stream assumes the server
+// accepted (SPEC section 2, the one-way stream). kCallerDecides: the stream
+// stops after such a record until the caller, who saw the server's reply,
+// calls one of the Decide methods (the session, SPEC section 5).
+enum class Transitions : std::uint8_t { kAssumeAccepted = 0, kCallerDecides = 1 };
+
+// The reply a kCallerDecides stream waits for (kNone: it waits for nothing).
+enum class Awaiting : std::uint8_t { kNone = 0, kData, kBdat, kAuth, kStartTls };
+
 class CommandStream {
  public:
-  explicit CommandStream(const Options& options);
+  explicit CommandStream(const Options& options,
+                         Transitions transitions = Transitions::kAssumeAccepted);
 
   // Parses `chunk`, calling `sink` for each record completed inside it.
+  // kAssumeAccepted only.
   void Feed(std::string_view chunk, RecordSink sink);
+
+  // Parses `chunk` up to the end of the first record completed inside it, or
+  // up to the point where a decision is awaited, or to its end; returns the
+  // octets consumed (0 while awaiting()). Offsets continue from the octets
+  // consumed before, so the caller feeds the rest again later.
+  [[nodiscard]] std::size_t FeedRecord(std::string_view chunk, RecordSink sink);
+
+  // kCallerDecides: the reply the stream waits for before it reads on.
+  [[nodiscard]] Awaiting awaiting() const noexcept { return awaiting_; }
+  // True while octets are read as lines (commands or SASL responses), not as
+  // DATA/BDAT content or TLS.
+  [[nodiscard]] bool reading_lines() const noexcept {
+    return state_ == State::kCommand || state_ == State::kAuth;
+  }
+  // The decisions, each ending awaiting(). RFC 5321 section 4.1.1.4: 354 to
+  // DATA, content follows; RFC 3030: the BDAT chunk follows (may emit the
+  // empty chunk's record at once). RFC 4954 section 4: a 334 asks for one
+  // SASL response line. RFC 3207: 220 to STARTTLS, the rest is TLS.
+  // Refuse: the server refused or ended the exchange; commands follow.
+  void AcceptContent(RecordSink sink);
+  void ExpectSaslResponse();
+  void AcceptStartTls();
+  void Refuse();
+  // What the one-way stream assumes (section 2), for octets no reply decides.
+  void DecideAsOneWay(RecordSink sink);
   // End of input: reports the unfinished record, if any, as kIncomplete, and
   // after STARTTLS the tls record. The stream is then reset.
   void Finish(RecordSink sink);
@@ -92,8 +129,13 @@ class CommandStream {
   void EnterState(State state, std::uint64_t content_start);
   void EmitContent(std::uint64_t end, RecordSink sink);
   void Reset();
+  std::size_t FeedImpl(std::string_view chunk, RecordSink sink, bool one_record);
 
   Options options_;
+  Transitions transitions_;
+  Awaiting awaiting_ = Awaiting::kNone;
+  bool awaiting_data_mid_ = false;  // the DATA line ended in a bare LF (lenient)
+  int oneway_auth_left_ = 0;        // SASL responses the one-way stream would expect
   LineFramer framer_;
   State state_ = State::kCommand;
   std::uint64_t offset_ = 0;        // absolute offset of the next byte to read
@@ -125,9 +167,20 @@ class ReplyStream {
   void Feed(std::string_view chunk, RecordSink sink);
   void Finish(RecordSink sink);
 
+  // Parses `chunk` up to the end of the first reply record completed inside
+  // it, or to its end; returns the octets consumed. The session reads one
+  // reply at a time, so that it can set the mode of the next.
+  [[nodiscard]] std::size_t FeedReply(std::string_view chunk, RecordSink sink);
+  // The mode for replies not yet begun (the session reads the reply to EHLO,
+  // and only it, as an EHLO reply).
+  void set_mode(ReplyMode mode) noexcept { mode_ = mode; }
+  // True when octets of an unfinished reply have been consumed.
+  [[nodiscard]] bool in_reply() const noexcept { return in_reply_ || framer_.in_line(); }
+
   [[nodiscard]] std::uint64_t offset() const noexcept { return offset_; }
 
  private:
+  std::size_t FeedImpl(std::string_view chunk, RecordSink sink, bool one_reply);
   void Complete(std::string_view raw, RecordSink sink);
   void Fail(std::uint64_t end, Error error, Deviations deviations, RecordSink sink);
   // The error to report and, in *deviations, those used before it.

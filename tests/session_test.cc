@@ -1,0 +1,643 @@
+// smtp/session.h: both directions together (SPEC section 5). Table tests for
+// every violation name (a minimal transcript that breaks the rule, and one
+// that comes close and does not, with the RFC clause), the decisions the
+// replies make (DATA, BDAT, AUTH, STARTTLS, EHLO), tiling, and independence
+// from chunking and (two streams) from interleaving.
+#include "smtp/session.h"
+
+#include <cstring>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "test_util.h"
+
+namespace smtp {
+namespace {
+
+using testing_util::Rec;
+using testing_util::ToRec;
+
+struct SRec {
+  Direction dir = Direction::kClient;
+  Rec rec;
+  std::string label;  // "MAIL", "250", "data", "auth_response", "tls", "error"
+  bool has_answers = false;
+  std::uint64_t answers = 0;
+  std::uint16_t violations = 0;
+  friend bool operator==(const SRec&, const SRec&) = default;
+};
+
+SRec ToSRec(const SessionRecord& r) {
+  SRec s;
+  s.dir = r.dir;
+  s.rec = ToRec(r.record);
+  s.has_answers = r.has_answers;
+  s.answers = r.answers;
+  s.violations = r.violations.bits();
+  if (!r.record.ok() && r.record.kind != RecordKind::kTls) {
+    s.label = "error";
+  } else if (r.record.kind == RecordKind::kCommand) {
+    s.label = std::string(VerbName(r.record.command.verb));
+  } else if (r.record.kind == RecordKind::kReply) {
+    s.label = std::to_string(r.record.reply.code);
+  } else {
+    s.label = std::string(RecordKindName(r.record.kind));
+  }
+  return s;
+}
+
+std::string Show(const std::vector<SRec>& records) {
+  std::string out;
+  for (const SRec& r : records) {
+    out += r.dir == Direction::kClient ? "C " : "S ";
+    out += testing_util::RecString(r.rec);
+    if (r.has_answers) out += " answers=" + std::to_string(r.answers);
+    Violations v;
+    for (int i = 0; i < kViolationCount; ++i)
+      if (r.violations & (1u << i)) v.Add(static_cast<Violation>(1u << i));
+    v.ForEach([&](Violation x) { out += " !" + std::string(ViolationName(x)); });
+    out += "\n";
+  }
+  return out;
+}
+
+// "C:MAIL:out_of_sequence S:250:accepted_out_of_sequence": every violation,
+// on the record that carries it, in record order.
+std::string ViolationList(const std::vector<SRec>& records) {
+  std::string out;
+  for (const SRec& r : records) {
+    Violations v;
+    for (int i = 0; i < kViolationCount; ++i)
+      if (r.violations & (1u << i)) v.Add(static_cast<Violation>(1u << i));
+    v.ForEach([&](Violation x) {
+      if (!out.empty()) out += " ";
+      out += (r.dir == Direction::kClient ? "C:" : "S:") + r.label + ":" +
+             std::string(ViolationName(x));
+    });
+  }
+  return out;
+}
+
+// Feeds a copy in an exact-size heap buffer (ASan sees any read past it).
+template <typename F>
+void FeedCopy(std::string_view bytes, F&& feed) {
+  std::unique_ptr<char[]> chunk(new char[bytes.size() + 1]);
+  std::memcpy(chunk.get(), bytes.data(), bytes.size());
+  feed(std::string_view(chunk.get(), bytes.size()));
+}
+
+// Interleaved input: each step is one chunk, 'C' or 'S', in wire order.
+using Steps = std::vector<std::pair<char, std::string>>;
+
+std::vector<SRec> RunInterleaved(const Steps& steps, const Options& options = Options{},
+                                 std::size_t max_piece = 0) {
+  std::vector<SRec> out;
+  Session session(options, SessionInput::kInterleaved);
+  const auto sink = [&](const SessionRecord& r) { out.push_back(ToSRec(r)); };
+  for (const auto& step : steps) {
+    const char dir = step.first;
+    const std::string& bytes = step.second;
+    std::size_t pos = 0;
+    do {
+      const std::size_t n = max_piece == 0 ? bytes.size() : std::min(max_piece, bytes.size() - pos);
+      FeedCopy(std::string_view(bytes).substr(pos, n), [&](std::string_view c) {
+        if (dir == 'C') {
+          session.FeedClient(c, sink);
+        } else {
+          session.FeedServer(c, sink);
+        }
+      });
+      pos += n;
+    } while (pos < bytes.size());
+  }
+  session.Finish(sink);
+  return out;
+}
+
+// Two streams: client and server cut at `piece`-octet pieces, fed in an
+// order chosen by `seed` (0: all client, then all server).
+std::vector<SRec> RunTwo(std::string_view client, std::string_view server,
+                         const Options& options = Options{}, std::size_t piece = 0,
+                         unsigned seed = 0) {
+  std::vector<SRec> out;
+  Session session(options, SessionInput::kTwoStreams);
+  const auto sink = [&](const SessionRecord& r) { out.push_back(ToSRec(r)); };
+  std::size_t cpos = 0, spos = 0;
+  std::mt19937 rng(seed);
+  const std::size_t cpiece = piece == 0 ? std::max<std::size_t>(client.size(), 1) : piece;
+  const std::size_t spiece = piece == 0 ? std::max<std::size_t>(server.size(), 1) : piece;
+  while (cpos < client.size() || spos < server.size()) {
+    bool client_turn = seed == 0 ? cpos < client.size() : (rng() & 1) != 0;
+    if (cpos >= client.size()) client_turn = false;
+    if (spos >= server.size()) client_turn = true;
+    if (client_turn) {
+      const std::size_t n = std::min(cpiece, client.size() - cpos);
+      FeedCopy(client.substr(cpos, n), [&](std::string_view c) { session.FeedClient(c, sink); });
+      cpos += n;
+    } else {
+      const std::size_t n = std::min(spiece, server.size() - spos);
+      FeedCopy(server.substr(spos, n), [&](std::string_view c) { session.FeedServer(c, sink); });
+      spos += n;
+    }
+  }
+  session.Finish(sink);
+  return out;
+}
+
+bool Tiles(const std::vector<SRec>& records, Direction dir, std::size_t size) {
+  std::uint64_t next = 0;
+  for (const SRec& r : records) {
+    if (r.dir != dir) continue;
+    if (r.rec.offset != next) return false;
+    next += r.rec.length;
+  }
+  return next == size;
+}
+
+const std::string kGreeting = "220 mx.example.org ESMTP\r\n";
+
+std::string Ehlo(std::initializer_list<std::string_view> keywords) {
+  std::string out = "250";
+  out += keywords.size() == 0 ? " " : "-";
+  out += "mx.example.org\r\n";
+  std::size_t i = 0;
+  for (std::string_view k : keywords) {
+    out += ++i == keywords.size() ? "250 " : "250-";
+    out += k;
+    out += "\r\n";
+  }
+  return out;
+}
+
+const std::string kAll = Ehlo({"PIPELINING", "CHUNKING", "STARTTLS", "AUTH PLAIN LOGIN GSSAPI",
+                               "SIZE 1000000", "8BITMIME", "SMTPUTF8", "DSN", "REQUIRETLS"});
+const std::string kBare = Ehlo({"SIZE 1000000"});
+const std::string kEhloCmd = "EHLO client.example.com\r\n";
+const std::string kMail = "MAIL FROM:<a@example.com>\r\n";
+const std::string kRcpt = "RCPT TO:<b@example.net>\r\n";
+
+struct TwoCase {
+  const char* name;  // the rule, and its RFC clause
+  std::string client;
+  std::string server;
+  const char* violations;  // ViolationList
+};
+
+void RunTwoTable(const std::vector<TwoCase>& cases) {
+  for (const TwoCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    Options options;
+    options.utf8 = true;
+    const std::vector<SRec> records = RunTwo(c.client, c.server, options);
+    EXPECT_EQ(ViolationList(records), c.violations) << Show(records);
+    EXPECT_TRUE(Tiles(records, Direction::kClient, c.client.size())) << Show(records);
+    EXPECT_TRUE(Tiles(records, Direction::kServer, c.server.size())) << Show(records);
+    // Split into pieces and interleaved at random: the same records.
+    for (std::size_t piece : {1, 3, 7}) {
+      for (unsigned seed : {1u, 2u, 3u}) {
+        EXPECT_EQ(RunTwo(c.client, c.server, options, piece, seed), records)
+            << "piece " << piece << " seed " << seed;
+      }
+    }
+  }
+}
+
+struct StepCase {
+  const char* name;
+  Steps steps;
+  const char* violations;
+};
+
+void RunStepTable(const std::vector<StepCase>& cases) {
+  for (const StepCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const std::vector<SRec> records = RunInterleaved(c.steps);
+    EXPECT_EQ(ViolationList(records), c.violations) << Show(records);
+    std::size_t csize = 0, ssize = 0;
+    for (const auto& [d, b] : c.steps)
+      (d == 'C' ? csize : ssize) += b.size();
+    EXPECT_TRUE(Tiles(records, Direction::kClient, csize)) << Show(records);
+    EXPECT_TRUE(Tiles(records, Direction::kServer, ssize)) << Show(records);
+    // Each step cut further (the wire order of the pieces kept): the same.
+    for (std::size_t piece : {1, 2, 5}) {
+      EXPECT_EQ(RunInterleaved(c.steps, Options{}, piece), records) << "piece " << piece;
+    }
+  }
+}
+
+// --- bad_greeting: RFC 5321 section 4.3.2 (CONNECTION ESTABLISHMENT: 220,
+// E: 554; 421 section 3.8).
+TEST(SessionViolationTest, BadGreetingRfc5321Section4_3_2) {
+  RunTwoTable({
+      {"greeting 250 breaks 4.3.2", "QUIT\r\n", "250 hello\r\n221 bye\r\n", "S:250:bad_greeting"},
+      {"greeting 554 is allowed", "QUIT\r\n", "554 no service\r\n221 bye\r\n", ""},
+      {"greeting 421 is allowed", "", "421 busy\r\n", ""},
+      {"multi-line 220 is a greeting", "QUIT\r\n", "220-mx\r\n220 ESMTP\r\n221 bye\r\n", ""},
+  });
+}
+
+// --- early_talker: RFC 5321 section 3.1 (the client waits for the
+// greeting); interleaved input only.
+TEST(SessionViolationTest, EarlyTalkerRfc5321Section3_1InterleavedOnly) {
+  RunStepTable({
+      {"EHLO before the greeting",
+       {{'C', kEhloCmd}, {'S', kGreeting + kAll}},
+       "C:EHLO:early_talker"},
+      {"EHLO after the greeting", {{'S', kGreeting}, {'C', kEhloCmd}, {'S', kAll}}, ""},
+  });
+  // The same octets as two streams: nothing to say about timing.
+  RunTwoTable({{"two streams know no timing", kEhloCmd, kGreeting + kAll, ""}});
+}
+
+// --- out_of_sequence / accepted_out_of_sequence: RFC 5321 section 4.1.4
+// and sections 3.3 (MAIL, RCPT, DATA), RFC 4954 section 4 (AUTH).
+TEST(SessionViolationTest, OutOfSequenceRfc5321Section4_1_4) {
+  RunTwoTable({
+      {"MAIL before EHLO, refused 503", kMail + "QUIT\r\n",
+       kGreeting + "503 EHLO first\r\n221 bye\r\n", "C:MAIL:out_of_sequence"},
+      {"MAIL before EHLO, accepted", kMail + "QUIT\r\n", kGreeting + "250 ok\r\n221 bye\r\n",
+       "C:MAIL:out_of_sequence S:250:accepted_out_of_sequence"},
+      {"MAIL after EHLO", kEhloCmd + kMail, kGreeting + kAll + "250 ok\r\n", ""},
+      {"MAIL after HELO", "HELO client.example.com\r\n" + kMail, kGreeting + "250 mx\r\n250 ok\r\n",
+       ""},
+      {"MAIL after an accepted EHLO with a bad argument (curl: EHLO msg_crlf.eml)",
+       "EHLO msg_crlf.eml\r\n" + kMail + "MAIL FROM:<a@example.com> SIZE=10\r\n",
+       kGreeting + kAll + "250 ok\r\n503 nested\r\n", "C:MAIL:out_of_sequence"},
+      {"MAIL after a refused EHLO", kEhloCmd + kMail,
+       kGreeting + "550 go away\r\n503 EHLO first\r\n", "C:MAIL:out_of_sequence"},
+      {"RCPT without MAIL", kEhloCmd + kRcpt, kGreeting + kAll + "503 need MAIL\r\n",
+       "C:RCPT:out_of_sequence"},
+      {"RCPT after a refused MAIL", kEhloCmd + kMail + kRcpt,
+       kGreeting + kAll + "550 no\r\n503 need MAIL\r\n", "C:RCPT:out_of_sequence"},
+      {"RCPT after MAIL", kEhloCmd + kMail + kRcpt, kGreeting + kAll + "250 ok\r\n250 ok\r\n", ""},
+      {"DATA without RCPT", kEhloCmd + kMail + "DATA\r\n",
+       kGreeting + kAll + "250 ok\r\n554 no valid recipients\r\n", "C:DATA:out_of_sequence"},
+      {"DATA after a refused RCPT", kEhloCmd + kMail + kRcpt + "DATA\r\n",
+       kGreeting + kAll + "250 ok\r\n550 no such user\r\n554 no valid recipients\r\n",
+       "C:DATA:out_of_sequence"},
+      {"nested MAIL", kEhloCmd + kMail + kMail, kGreeting + kAll + "250 ok\r\n503 nested MAIL\r\n",
+       "C:MAIL:out_of_sequence"},
+      {"MAIL after RSET", kEhloCmd + kMail + "RSET\r\n" + kMail,
+       kGreeting + kAll + "250 ok\r\n250 ok\r\n250 ok\r\n", ""},
+      {"MAIL after the end of data", kEhloCmd + kMail + kRcpt + "DATA\r\nx\r\n.\r\n" + kMail,
+       kGreeting + kAll + "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n250 ok\r\n", ""},
+      {"AUTH inside a transaction (RFC 4954 section 4)",
+       kEhloCmd + kMail + "AUTH PLAIN AHVAcA==\r\n",
+       kGreeting + kAll + "250 ok\r\n503 not in a transaction\r\n", "C:AUTH:out_of_sequence"},
+      {"AUTH after a successful AUTH (RFC 4954 section 4)",
+       kEhloCmd + "AUTH PLAIN AHVAcA==\r\nAUTH PLAIN AHVAcA==\r\n",
+       kGreeting + kAll + "235 ok\r\n503 already authenticated\r\n", "C:AUTH:out_of_sequence"},
+      {"AUTH after a failed AUTH", kEhloCmd + "AUTH PLAIN AHVAcA==\r\nAUTH PLAIN AHVAcA==\r\n",
+       kGreeting + kAll + "535 no\r\n235 ok\r\n", ""},
+      {"a command after QUIT", "QUIT\r\nNOOP\r\n", kGreeting + "221 bye\r\n",
+       "C:NOOP:out_of_sequence C:NOOP:unanswered_command"},
+  });
+}
+
+// --- not_advertised: RFC 5321 section 4.1.1.11 / 2.2.2 (service extensions
+// only when the EHLO reply lists them) and each extension's RFC.
+TEST(SessionViolationTest, NotAdvertisedRfc5321Section2_2_2) {
+  const std::string g = kGreeting;
+  RunTwoTable({
+      {"BDAT without CHUNKING (RFC 3030)", kEhloCmd + kMail + kRcpt + "BDAT 3 LAST\r\nabc",
+       g + kBare + "250 ok\r\n250 ok\r\n250 queued\r\n", "C:BDAT:not_advertised"},
+      {"BDAT with CHUNKING", kEhloCmd + kMail + kRcpt + "BDAT 3 LAST\r\nabc",
+       g + kAll + "250 ok\r\n250 ok\r\n250 queued\r\n", ""},
+      {"STARTTLS not advertised (RFC 3207)", kEhloCmd + "STARTTLS\r\n",
+       g + kBare + "502 not implemented\r\n", "C:STARTTLS:not_advertised"},
+      {"AUTH not advertised (RFC 4954)", kEhloCmd + "AUTH PLAIN AHVAcA==\r\n",
+       g + kBare + "503 no auth\r\n", "C:AUTH:not_advertised"},
+      {"SIZE= not advertised (RFC 1870)", kEhloCmd + "MAIL FROM:<a@example.com> SIZE=10\r\n",
+       g + Ehlo({"8BITMIME"}) + "250 ok\r\n", "C:MAIL:not_advertised"},
+      {"SIZE= advertised", kEhloCmd + "MAIL FROM:<a@example.com> SIZE=10\r\n",
+       g + kBare + "250 ok\r\n", ""},
+      {"BODY=8BITMIME not advertised (RFC 6152)",
+       kEhloCmd + "MAIL FROM:<a@example.com> BODY=8BITMIME\r\n", g + kBare + "250 ok\r\n",
+       "C:MAIL:not_advertised"},
+      {"BODY=7BIT needs nothing", kEhloCmd + "MAIL FROM:<a@example.com> BODY=7BIT\r\n",
+       g + kBare + "250 ok\r\n", ""},
+      {"SMTPUTF8 not advertised (RFC 6531)", kEhloCmd + "MAIL FROM:<a@example.com> SMTPUTF8\r\n",
+       g + kBare + "501 no\r\n", "C:MAIL:not_advertised"},
+      {"DSN RET= not advertised (RFC 3461)", kEhloCmd + "MAIL FROM:<a@example.com> RET=HDRS\r\n",
+       g + kBare + "250 ok\r\n", "C:MAIL:not_advertised"},
+      {"DSN NOTIFY= not advertised (RFC 3461)",
+       kEhloCmd + kMail + "RCPT TO:<b@example.net> NOTIFY=NEVER\r\n",
+       g + kBare + "250 ok\r\n250 ok\r\n", "C:RCPT:not_advertised"},
+      {"DSN advertised", kEhloCmd + kMail + "RCPT TO:<b@example.net> NOTIFY=NEVER\r\n",
+       g + kAll + "250 ok\r\n250 ok\r\n", ""},
+      {"REQUIRETLS not advertised (RFC 8689)",
+       kEhloCmd + "MAIL FROM:<a@example.com> REQUIRETLS\r\n", g + kBare + "250 ok\r\n",
+       "C:MAIL:not_advertised"},
+      {"after HELO nothing is advertised", "HELO client.example.com\r\nSTARTTLS\r\n",
+       g + "250 mx\r\n502 no\r\n", "C:STARTTLS:not_advertised"},
+  });
+}
+
+// --- unexpected_reply_code: RFC 5321 section 4.3.2 (and RFC 3207, 4954,
+// 3030); 421 always, 500/501 to any command.
+TEST(SessionViolationTest, UnexpectedReplyCodeRfc5321Section4_3_2) {
+  RunTwoTable({
+      {"NOOP answered 354", "NOOP\r\n", kGreeting + "354 go on\r\n", "S:354:unexpected_reply_code"},
+      {"QUIT answered 250", "QUIT\r\n", kGreeting + "250 ok\r\n", "S:250:unexpected_reply_code"},
+      {"RCPT answered 251 is listed", kEhloCmd + kMail + kRcpt,
+       kGreeting + kAll + "250 ok\r\n251 forwarded\r\n", ""},
+      {"NOOP answered 421 is always allowed", "NOOP\r\n", kGreeting + "421 closing\r\n", ""},
+      {"NOOP answered 500 (section 4.3.2 preamble)", "NOOP\r\n", kGreeting + "500 what\r\n", ""},
+      {"content answered 354", kEhloCmd + kMail + kRcpt + "DATA\r\nx\r\n.\r\n",
+       kGreeting + kAll + "250 ok\r\n250 ok\r\n354 go\r\n354 again\r\n",
+       "S:354:unexpected_reply_code"},
+      {"STARTTLS answered 454 (RFC 3207)", kEhloCmd + "STARTTLS\r\n",
+       kGreeting + kAll + "454 TLS not available\r\n", ""},
+      {"STARTTLS answered 250", kEhloCmd + "STARTTLS\r\n", kGreeting + kAll + "250 ok\r\n",
+       "S:250:unexpected_reply_code"},
+  });
+}
+
+// --- reply_without_command / unanswered_command: RFC 5321 section 4.1.1.10
+// and RFC 2920 section 3.1 (one reply per command, in order).
+TEST(SessionViolationTest, ReplyPairingRfc2920Section3_1) {
+  RunTwoTable({
+      {"a reply after QUIT's", "QUIT\r\n", kGreeting + "221 bye\r\n250 extra\r\n",
+       "S:250:reply_without_command"},
+      {"a command the server never answered", kEhloCmd + "NOOP\r\n", kGreeting + kAll,
+       "C:NOOP:unanswered_command"},
+      {"an unfinished last line is not a command", kEhloCmd + "NOO", kGreeting + kAll, ""},
+      {"every command answered", kEhloCmd + "NOOP\r\n", kGreeting + kAll + "250 ok\r\n", ""},
+  });
+  RunStepTable({
+      {"interleaved: unanswered at the end",
+       {{'S', kGreeting}, {'C', kEhloCmd}, {'S', kAll}, {'C', "NOOP\r\n"}},
+       "C:NOOP:unanswered_command"},
+      {"interleaved: a reply before any command",
+       {{'S', kGreeting + "250 ok\r\n"}},
+       "S:250:reply_without_command"},
+  });
+}
+
+// --- pipelining_not_advertised / not_last_in_group: RFC 2920 sections 3.1
+// and 3.2; interleaved input only.
+TEST(SessionViolationTest, PipeliningRfc2920Section3_1InterleavedOnly) {
+  const std::string nopipe = Ehlo({"SIZE 1000"});
+  RunStepTable({
+      {"MAIL and RCPT together without PIPELINING",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', nopipe},
+        {'C', kMail + kRcpt},
+        {'S', "250 ok\r\n250 ok\r\n"}},
+       "C:RCPT:pipelining_not_advertised"},
+      {"MAIL then RCPT after its reply",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', nopipe},
+        {'C', kMail},
+        {'S', "250 ok\r\n"},
+        {'C', kRcpt},
+        {'S', "250 ok\r\n"}},
+       ""},
+      {"MAIL and RCPT together with PIPELINING",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', kMail + kRcpt},
+        {'S', "250 ok\r\n250 ok\r\n"}},
+       ""},
+      {"EHLO is last in its group",
+       {{'S', kGreeting}, {'C', kEhloCmd + kMail}, {'S', kAll + "250 ok\r\n"}},
+       "C:MAIL:pipelining_not_advertised C:MAIL:not_last_in_group"},
+      {"NOOP is last in its group",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', "NOOP\r\n" + kMail},
+        {'S', "250 ok\r\n250 ok\r\n"}},
+       "C:MAIL:not_last_in_group"},
+      {"content before the 354 to DATA",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', kMail + kRcpt + "DATA\r\nx\r\n.\r\n"},
+        {'S', "250 ok\r\n250 ok\r\n354 go\r\n"},
+        {'S', "250 queued\r\n"}},
+       "C:data:not_last_in_group"},
+      {"content after the 354",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', kMail + kRcpt + "DATA\r\n"},
+        {'S', "250 ok\r\n250 ok\r\n354 go\r\n"},
+        {'C', "x\r\n.\r\n"},
+        {'S', "250 queued\r\n"}},
+       ""},
+  });
+  // The same octets as two streams: no timing, no pipelining rules.
+  RunTwoTable({{"two streams", kEhloCmd + kMail, kGreeting + kAll + "250 ok\r\n", ""}});
+}
+
+// --- starttls_injection: RFC 3207 section 4.2 / CVE-2011-0411 (plaintext
+// after STARTTLS); starttls_response_injection: CVE-2021-38371 (server
+// plaintext after its 220).
+TEST(SessionViolationTest, StarttlsInjectionRfc3207Section4_2) {
+  const std::string hello = std::string("\x16\x03\x01\x00\x05hello", 10);
+  RunTwoTable({
+      {"plaintext after the 220 to STARTTLS (CVE-2011-0411)", kEhloCmd + "STARTTLS\r\nRSET\r\n",
+       kGreeting + kAll + "220 go ahead\r\n", "C:tls:starttls_injection"},
+      {"a TLS handshake after the 220", kEhloCmd + "STARTTLS\r\n" + hello,
+       kGreeting + kAll + "220 go ahead\r\n" + hello, ""},
+      {"STARTTLS refused: the next octets are commands (aiosmtpd)",
+       kEhloCmd + "STARTTLS\r\nQUIT\r\n", kGreeting + kAll + "454 TLS not available\r\n221 bye\r\n",
+       ""},
+      {"server plaintext after its 220 (CVE-2021-38371)", kEhloCmd + "STARTTLS\r\n" + hello,
+       kGreeting + kAll + "220 go ahead\r\n250 injected\r\n", "S:tls:starttls_response_injection"},
+  });
+  RunStepTable({
+      {"a TLS record sent before the 220",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', "STARTTLS\r\n" + hello},
+        {'S', "220 go ahead\r\n"}},
+       "C:tls:starttls_injection"},
+      {"the TLS record after the 220",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', "STARTTLS\r\n"},
+        {'S', "220 go ahead\r\n"},
+        {'C', hello},
+        {'S', hello}},
+       ""},
+  });
+}
+
+// --- pending_overflow: SPEC section 5 (bounded memory): more than
+// max_pending client octets wait for the reply that decides them.
+TEST(SessionViolationTest, PendingOverflowIsBounded) {
+  Options options;
+  options.max_pending = 64;
+  const std::string body(200, 'x');
+  const std::vector<SRec> over = RunInterleaved({{'S', kGreeting},
+                                                 {'C', kEhloCmd},
+                                                 {'S', kAll},
+                                                 {'C', kMail},
+                                                 {'S', "250 ok\r\n"},
+                                                 {'C', kRcpt},
+                                                 {'S', "250 ok\r\n"},
+                                                 {'C', "DATA\r\n" + body + "\r\n.\r\n"},
+                                                 {'S', "354 go\r\n250 queued\r\n"}},
+                                                options);
+  EXPECT_EQ(ViolationList(over), "C:data:not_last_in_group C:data:pending_overflow") << Show(over);
+  // Within max_pending: the 354 decides.
+  const std::vector<SRec> within = RunInterleaved({{'S', kGreeting},
+                                                   {'C', kEhloCmd},
+                                                   {'S', kAll},
+                                                   {'C', kMail},
+                                                   {'S', "250 ok\r\n"},
+                                                   {'C', kRcpt},
+                                                   {'S', "250 ok\r\n"},
+                                                   {'C', "DATA\r\nshort\r\n.\r\n"},
+                                                   {'S', "354 go\r\n250 queued\r\n"}},
+                                                  options);
+  EXPECT_EQ(ViolationList(within), "C:data:not_last_in_group") << Show(within);
+}
+
+// --- The decisions the replies make (SPEC section 5).
+
+TEST(SessionDecisionTest, RejectedDataLeavesCommands) {
+  // RFC 5321 section 4.1.1.4: content follows only a 354. Pipelined body
+  // after a refused DATA is read as the server reads it: command lines.
+  const std::string client = kEhloCmd + kMail + kRcpt + "DATA\r\nQUIT\r\n";
+  const std::vector<SRec> r = RunTwo(
+      client, kGreeting + kAll + "250 ok\r\n550 no\r\n554 no valid recipients\r\n221 bye\r\n");
+  ASSERT_EQ(r.size(), 11u) << Show(r);
+  EXPECT_EQ(r[9].label, "QUIT");
+  EXPECT_EQ(r[10].label, "221");
+  EXPECT_EQ(r[10].answers, client.size() - 6);
+}
+
+TEST(SessionDecisionTest, AuthCountsChallengesForAnyMechanism) {
+  // RFC 4954 section 4: each 334 asks for one response; GSSAPI's count is
+  // unknown to a one-way stream.
+  const std::string client = kEhloCmd + "AUTH GSSAPI\r\nYWFh\r\nYmJi\r\nYw==\r\nQUIT\r\n";
+  const std::string server =
+      kGreeting + kAll + "334 YQ==\r\n334 YQ==\r\n334 Yg==\r\n235 ok\r\n221 bye\r\n";
+  const std::vector<SRec> r = RunTwo(client, server);
+  std::string labels;
+  for (const SRec& s : r)
+    labels += (s.dir == Direction::kClient ? "C:" : "S:") + s.label + " ";
+  EXPECT_EQ(labels,
+            "S:220 C:EHLO S:250 C:AUTH S:334 C:auth_response S:334 C:auth_response S:334 "
+            "C:auth_response S:235 C:QUIT S:221 ");
+  EXPECT_EQ(ViolationList(r), "");
+}
+
+TEST(SessionDecisionTest, AuthRefusedLeavesCommands) {
+  // Postfix without AUTH: 503, the client's next line is a command.
+  const std::vector<SRec> r =
+      RunTwo(kEhloCmd + "AUTH LOGIN\r\nQUIT\r\n", kGreeting + kAll + "503 no\r\n221 bye\r\n");
+  ASSERT_EQ(r.size(), 7u) << Show(r);
+  EXPECT_EQ(r[5].label, "QUIT");
+}
+
+TEST(SessionDecisionTest, BdatWithoutChunkingAnswered500IsReadAsCommands) {
+  // SPEC section 5: a server that does not know BDAT read the chunk's
+  // octets as command lines.
+  const std::vector<SRec> r =
+      RunTwo(kEhloCmd + kMail + kRcpt + "BDAT 6\r\nNOOP\r\n",
+             kGreeting + kBare + "250 ok\r\n250 ok\r\n500 unknown\r\n250 ok\r\n");
+  ASSERT_EQ(r.size(), 11u) << Show(r);
+  EXPECT_EQ(r[9].label, "NOOP");
+  EXPECT_EQ(ViolationList(r), "C:BDAT:not_advertised");
+}
+
+TEST(SessionDecisionTest, AMalformedReplyDecidesByItsCode) {
+  // The client acts on the code even when the reply text breaks the grammar
+  // (here a control octet in the 354): the content still follows.
+  const std::string client = kEhloCmd + kMail + kRcpt + "DATA\r\nhello\r\n.\r\n";
+  const std::vector<SRec> r =
+      RunTwo(client, kGreeting + kAll + "250 ok\r\n250 ok\r\n354 go\x01\r\n250 queued\r\n");
+  ASSERT_EQ(r.size(), 11u) << Show(r);
+  EXPECT_EQ(r[8].label, "error");  // the 354, bad_char
+  EXPECT_EQ(r[9].label, "data");
+  EXPECT_EQ(r[10].label, "250");
+  EXPECT_EQ(r[10].answers, client.size() - 10);
+}
+
+TEST(SessionDecisionTest, OnlyTheReplyToEhloIsAnEhloReply) {
+  // Exim's two-line reply to BDAT is not an EHLO reply (no false bad_domain).
+  const std::vector<SRec> r = RunTwo(
+      kEhloCmd + kMail + kRcpt + "BDAT 3 LAST\r\nabc",
+      kGreeting + kAll + "250 ok\r\n250 ok\r\n250- 3 byte chunk, total 3\r\n250 OK id=1\r\n");
+  EXPECT_EQ(ViolationList(r), "") << Show(r);
+  for (const SRec& s : r)
+    EXPECT_TRUE(s.rec.ok()) << Show(r);
+}
+
+TEST(SessionDecisionTest, ExtensionsAreTheLastAcceptedEhloReply) {
+  Options options;
+  Session session(options, SessionInput::kTwoStreams);
+  const auto sink = [](const SessionRecord&) {};
+  EXPECT_EQ(session.extensions(), nullptr);
+  session.FeedServer(kGreeting + kAll + "250 mx\r\n", sink);
+  session.FeedClient(kEhloCmd, sink);
+  ASSERT_NE(session.extensions(), nullptr);
+  EXPECT_TRUE(session.extensions()->pipelining());
+  EXPECT_TRUE(session.extensions()->chunking());
+  EXPECT_EQ(session.extensions()->size_limit(), 1000000u);
+  // RFC 5321 section 4.1.1.1: HELO starts a session without extensions.
+  session.FeedClient("HELO client.example.com\r\n", sink);
+  EXPECT_EQ(session.extensions(), nullptr);
+}
+
+TEST(SessionDecisionTest, WantsTheDirectionItNeeds) {
+  Session session(Options{}, SessionInput::kTwoStreams);
+  const auto sink = [](const SessionRecord&) {};
+  EXPECT_EQ(session.wants(), Direction::kServer);  // the greeting first
+  session.FeedServer(kGreeting, sink);
+  EXPECT_EQ(session.wants(), Direction::kClient);
+  session.FeedClient(kEhloCmd, sink);
+  EXPECT_EQ(session.wants(), Direction::kServer);
+}
+
+TEST(SessionRegressionTest, BothEndedDrainsTheServerEvenInsideAnUnfinishedChunk) {
+  // Found by fuzz/session_split: a BDAT chunk cut off by the client's end
+  // made the two-stream session wait for it forever, and Finish dropped the
+  // server's remaining octets (the records did not tile the server stream).
+  const std::string client = kEhloCmd + kMail + kRcpt + "BDAT 29 LAST\r\nab";
+  const std::string server =
+      kGreeting + kAll + "250 ok\r\n250 ok\r\n250 ok\r\n250 more\r\n221 bye\r\n";
+  const std::vector<SRec> r = RunTwo(client, server);
+  EXPECT_TRUE(Tiles(r, Direction::kClient, client.size())) << Show(r);
+  EXPECT_TRUE(Tiles(r, Direction::kServer, server.size())) << Show(r);
+  EXPECT_EQ(ViolationList(r), "S:250:reply_without_command S:221:reply_without_command") << Show(r);
+}
+
+TEST(SessionPropertyTest, AllPositiveWaitingClientMatchesTheOneWayStreams) {
+  // SPEC section 5 and the one-way streams agree when the server accepts
+  // everything: the same records in each direction.
+  const std::string client = kEhloCmd + kMail + kRcpt + "DATA\r\nhello\r\n..dot\r\n.\r\n" +
+                             "AUTH LOGIN\r\ndXNlcg==\r\ncGFzcw==\r\nQUIT\r\n";
+  const std::string server = kGreeting + kAll +
+                             "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n334 VXNlcm5hbWU6\r\n"
+                             "334 UGFzc3dvcmQ6\r\n235 ok\r\n221 bye\r\n";
+  const std::vector<SRec> r = RunTwo(client, server);
+  std::vector<Rec> c, s;
+  for (const SRec& x : r)
+    (x.dir == Direction::kClient ? c : s).push_back(x.rec);
+  EXPECT_EQ(c, testing_util::RunCommands(client, Options{}));
+  // Replies: plain, but the EHLO reply (where ehlo mode would read every 250).
+  std::vector<Rec> plain = testing_util::RunReplies(server, Options{}, ReplyMode::kReplies);
+  const std::vector<Rec> ehlo = testing_util::RunReplies(server, Options{}, ReplyMode::kEhlo);
+  ASSERT_EQ(plain.size(), ehlo.size());
+  plain[1] = ehlo[1];
+  EXPECT_EQ(s, plain);
+  EXPECT_EQ(ViolationList(r), "");
+}
+
+}  // namespace
+}  // namespace smtp
