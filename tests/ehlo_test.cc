@@ -260,5 +260,16 @@ TEST(InterpretEhloTest, OffsetsAreRelativeToTheReply) {
   EXPECT_TRUE(ok.ehlo.reply == good.reply);
 }
 
+// FirstEhloError: the first EHLO grammar error in the complete lines before a
+// later line that failed; offsets relative to `lines`.
+TEST(FirstEhloErrorTest, EarliestErrorOfTheCompleteLines) {
+  EXPECT_EQ(FirstEhloError("", 0, StrictOptions()), Error{});
+  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SIZE 10\r\n", 2, StrictOptions()), Error{});
+  EXPECT_EQ(FirstEhloError("250-mx..example\r\n250-SIZE 10\r\n", 2, StrictOptions()),
+            (Error{E::kBadDomain, 7}));
+  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SI_ZE\r\n", 2, StrictOptions()),
+            (Error{E::kBadKeyword, 22}));
+}
+
 }  // namespace
 }  // namespace smtp
