@@ -986,5 +986,40 @@ TEST(CommandEqualityTest, ParamEveryFieldCounts) {
   EXPECT_FALSE(base == (Param{"SIZE", "10", false}));
 }
 
+// RFC 6533 EmbeddedUnicodeChar, "\x{" HEXPOINT "}", in a raw UTF-8 ORCPT
+// address (the leading non-ASCII octets keep it from being plain xtext).
+// HEXPOINT is the shortest form of a code point: 2 digits only for the ASCII
+// octets xtext cannot carry or for 80-FF, no leading zero above that, no
+// surrogate, at most 10FFFF.
+TEST(ParamTest, OrcptEmbeddedUnicodeChar) {
+  const std::string p = "RCPT TO:<a@b> ORCPT=utf-8;\xe5\x8d\x9a";
+  const struct {
+    const char* hexpoint;
+    bool ok;
+  } cases[] = {
+      {"01", true},      {"09", true},      {"11", true},      {"19", true},
+      {"00", false},     {"0A", false},     {"1A", false},     {"10", true},
+      {"20", true},      {"2B", true},      {"3D", true},      {"7F", true},
+      {"5C", true},      {"80", true},      {"ff", true},      {"21", false},
+      {"2A", false},     {"2C", false},     {"3C", false},     {"3E", false},
+      {"5B", false},     {"5D", false},     {"7E", false},     {"7G", false},
+      {"GG", false},     {"E", false},      {"", false},       {"100", true},
+      {"FFF", true},     {"0E9", false},    {"D7FF", true},    {"D800", false},
+      {"DFFF", false},   {"E000", true},    {"0100", false},   {"10000", true},
+      {"FFFFF", true},   {"10FFFF", true},  {"100000", true},  {"110000", false},
+      {"20FFFF", false}, {"1AFFFF", false}, {"0FFFFF", false}, {"1000000", false},
+  };
+  std::vector<Row> rows;
+  for (const auto& c : cases) {
+    const std::string line = p + "\\x{" + c.hexpoint + "}@x";
+    if (c.ok) {
+      rows.push_back(Utf8Ok(line, "verb=RCPT path=<a@b> params=[" + line.substr(14) + "]"));
+    } else {
+      rows.push_back(Utf8Err(line, E::kBadParam, 14));
+    }
+  }
+  RunRows(rows);
+}
+
 }  // namespace
 }  // namespace smtp
