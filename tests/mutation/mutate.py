@@ -600,7 +600,8 @@ def main():
                     r.update(status="killed", stage=b.name, by="%s %s" % (os.path.basename(binary), what))
                     break
             if r["status"] == "survived" and args.fuzz_seconds > 0:
-                reaching = [t for t in targets if reach is None
+                known = reach is not None and any(m["file"] in d for d in reach.values())
+                reaching = [t for t in targets if not known
                             or m["line"] in reach.get(t, {}).get(m["file"], ())]
                 r["fuzzed"] = reaching
                 if reaching and fuzz.build(targets):
