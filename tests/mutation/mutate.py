@@ -487,6 +487,9 @@ def main():
     ap.add_argument("--files", default="", help="only these files of parser/src (a.cc,b.cc)")
     ap.add_argument("--ids", default="", help="only these mutant ids")
     ap.add_argument("--rerun-survivors", action="store_true")
+    ap.add_argument("--resume", action="store_true",
+                    help="take the outcome of mutants the last run judged (same id) from it: "
+                    "a larger sample with the same seed extends a smaller one, on an unchanged tree")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--coverage-build", default=os.path.join(ROOT, "build", "fuzz-coverage"))
@@ -578,11 +581,24 @@ def main():
 
     results = []
     t_mutants = time.monotonic()
+    done = {}
+    if args.resume and os.path.exists(results_path):
+        with open(results_path) as f:
+            last = json.load(f)
+        done = {r["id"]: r for r in last["results"]}
+        # The time of the reused mutants counts towards the run's time.
+        t_mutants -= sum(r.get("seconds", 0) for r in last["results"] if r["id"] in
+                         {m["id"] for m in chosen})
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                             text=True).stdout.strip()
     date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     command = " ".join(["tests/mutation/mutate.py"] + sys.argv[1:])
     for i, m in enumerate(chosen, 1):
+        if m["id"] in done:
+            results.append(done[m["id"]])
+            print("[%d/%d] %-9s %-6s %s (from the last run)" % (
+                i, len(chosen), done[m["id"]]["status"], done[m["id"]]["stage"], describe(m)))
+            continue
         path = os.path.join(copy, m["file"])
         r = dict(m, status="survived", stage="", by="")
         t0 = time.monotonic()
