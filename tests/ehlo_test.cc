@@ -220,6 +220,7 @@ TEST(EhloReplyTest, SizeLimit) {
   const SizeRow rows[] = {
       {"SIZE 10240000", 10240000},
       {"SIZE 0", 0},
+      {"SIZE", 0},  // RFC 1870: no fixed maximum announced
       {"size 7", 7},
       {"SIZE 18446744073709551615", std::numeric_limits<std::uint64_t>::max()},
       {"SIZE 18446744073709551616", std::nullopt},
