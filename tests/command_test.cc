@@ -295,6 +295,8 @@ TEST(PathTest, Table) {
          "verb=MAIL path=<\"john doe\"@example.com> params=[]"),
       Ok("MAIL FROM:<\"a\\\"b\\\\c\"@x>", "verb=MAIL path=<\"a\\\\\"b\\\\\\\\c\"@x> params=[]"),
       Ok("MAIL FROM:<\"\"@x>", "verb=MAIL path=<\"\"@x> params=[]"),
+      // quoted-pairSMTP = %d92 %d32-126: a quoted SP is the lowest.
+      Ok("MAIL FROM:<\"a\\ b\"@x>", "verb=MAIL path=<\"a\\\\ b\"@x> params=[]"),
       Err("MAIL FROM:<\"abc@x>", E::kBadPath, 18),
       Err("MAIL FROM:<\"a\"b@x>", E::kBadPath, 14),
       // Local part 64 / 65: the error at the 65th octet.
