@@ -151,6 +151,20 @@ TEST(CApiOptions, OutOfRangeValuesAreRefused) {
               SMTP_STATUS_INVALID_ARGUMENT);
     EXPECT_EQ(rs, nullptr);
   }
+  // The smallest values are accepted: a line holds at least its CRLF, a
+  // reply at least one line.
+  {
+    smtp_options o;
+    smtp_options_init(&o);
+    o.max_command_line = o.max_auth_line = o.max_reply_line = o.max_data_line = 2;
+    o.max_reply_lines = 1;
+    smtp_command_stream* cs = nullptr;
+    EXPECT_EQ(smtp_command_stream_new(&o, &cs), SMTP_STATUS_OK);
+    smtp_command_stream_free(cs);
+    smtp_reply_stream* small = nullptr;
+    EXPECT_EQ(smtp_reply_stream_new(&o, SMTP_REPLY_MODE_REPLIES, &small), SMTP_STATUS_OK);
+    smtp_reply_stream_free(small);
+  }
   smtp_reply_stream* rs = nullptr;
   EXPECT_EQ(smtp_reply_stream_new(nullptr, 2, &rs), SMTP_STATUS_INVALID_ARGUMENT);
   EXPECT_EQ(smtp_command_stream_new(nullptr, nullptr), SMTP_STATUS_INVALID_ARGUMENT);
@@ -327,6 +341,19 @@ TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
   EXPECT_EQ(smtp_params_next(nullptr, &p), 0);
   smtp_words_begin(smtp_view{nullptr, 0}, &it);
   EXPECT_EQ(smtp_words_next(&it, &v), 0);
+  smtp_capabilities_begin(nullptr, &it);
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
+  // A failed EHLO reply has no capabilities, even with is_ehlo and lines.
+  static const char kLines[] = "250-mx\r\n250 SIZE 10\r\n";
+  smtp_record bad;
+  std::memset(&bad, 0, sizeof(bad));
+  bad.kind = SMTP_RECORD_REPLY;
+  bad.ok = 0;
+  bad.is_ehlo = 1;
+  bad.lines = smtp_view{kLines, sizeof(kLines) - 1};
+  bad.line_count = 2;
+  smtp_capabilities_begin(&bad, &it);
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
 }
 
 TEST(CApiMisuse, NullArguments) {
