@@ -33,6 +33,9 @@ SMTP_EXTRA_PACKAGES ?=
 # test-lint and test-scripts: pyflakes3, shellcheck; bench/compare.sh (Go);
 # make format.
 SMTP_PACKAGES += python3 python3-pyflakes shellcheck golang-go clang-format-14
+# make fuzz: coverage-over-time plots (gnuplot); make coverage: llvm-cov
+# (llvm-14, above).
+SMTP_PACKAGES += gnuplot-nox
 # The C API's pkg-config consumer and the Python module (python/).
 SMTP_EXTRA_PACKAGES += pkg-config python3-dev pybind11-dev python3-pytest python3-aiosmtpd
 
@@ -44,7 +47,7 @@ SMTP_ASAN_FLAGS ?=
 
 -include fuzz/fuzz.mk
 
-.PHONY: test deps configure-gcc configure-asan build build-gcc build-asan test-gcc test-asan test-fuzz fuzz tools \
+.PHONY: mutate test deps configure-gcc configure-asan build build-gcc build-asan test-gcc test-asan test-fuzz fuzz tools \
   format clean test-lint test-scripts
 
 # Every part runs even when an earlier one failed, so one run shows all
@@ -144,6 +147,27 @@ fuzz: tools
 	echo "fuzz: $$files captures in $$dir, $$records records (strict + lenient), $$bad not ok"; \
 	(( usage == 0 ))
 endif
+
+# --- Mutation analysis -----------------------------------------------------------
+# make mutate [MUTANTS=200|all] [SEED=1] [MUTATE_FUZZ_SECONDS=10]
+#             [MUTATE_FLAGS="--ids a,b --report F --verdicts F"]
+# Plants one bug at a time in a copy of parser/src/ and checks that the unit
+# tests (GCC, then ASan/UBSan) or, for survivors, a short fuzz run of the
+# targets that reach the line catch it (tests/mutation/mutate.py; builds in
+# build/mutate-*). Prints and writes docs/mutation.md. `make coverage` runs
+# first for the per-target line coverage (its gates do not apply here).
+MUTANTS ?= 200
+SEED ?= 1
+MUTATE_FUZZ_SECONDS ?= 10
+MUTATE_FLAGS ?=
+mutate: deps
+	@if (( $(MUTATE_FUZZ_SECONDS) > 0 )) && [[ -n "$(SMTP_FUZZ_MK)" ]]; then \
+	  $(MAKE) --no-print-directory coverage FUZZ_COVERAGE_MIN=0 FUZZ_BRANCH_COVERAGE_MIN=0 >/dev/null || \
+	    echo "mutate: make coverage failed: survivors fuzz every target" >&2; \
+	fi
+	python3 tests/mutation/mutate.py --mutants $(MUTANTS) --seed $(SEED) \
+	  --fuzz-seconds $(MUTATE_FUZZ_SECONDS) --jobs $(JOBS) --build $(BUILD) \
+	  $(if $(SMTP_FUZZ_MK),--coverage-build $(FUZZ_COV_BUILD)) $(MUTATE_FLAGS)
 
 # --- Housekeeping --------------------------------------------------------------
 CLANG_FORMAT ?= $(firstword $(shell command -v clang-format-14 clang-format 2>/dev/null))

@@ -15,7 +15,10 @@ failed property or the sanitizer's top frame, and keep one file per distinct
 finding in <work>/findings/<target>/. With --engine afl, afl-fuzz runs the
 AFL++ build and the libFuzzer build in --merge-build merges its queue and
 minimizes its crashes. Prints live progress (exec/s, cov, corpus, findings),
-a summary table (one row per target) and writes <work>/summary.json.
+a summary table (one row per target) and writes <work>/summary.json, and
+next to it, per target, <target>.coverage.tsv (edges and features over time,
+from libFuzzer's `cov: ft:` progress lines or AFL++'s plot_data) and its
+plot <target>.coverage.png (gnuplot).
 
 Exit status (docs/fuzzing.md):
   0  every target fuzzed for its budget, merged, nothing found
@@ -72,6 +75,8 @@ class State:
         self.findings_dir = None  # <work>/findings/<target>
         self.merged = False
         self.added = 0
+        self.series = []  # (seconds since the target started, edges, features or None)
+        self.plot = None  # <work>/<target>.coverage.png
         self.lock = threading.Lock()
 
     def exec_rate(self):
@@ -125,6 +130,7 @@ def run_libfuzzer(binary, state, args, work, corpus):
     """Fuzzes until the budget is used, restarting after each finding."""
     start = time.time()
     deadline = start + args.seconds
+    state.series = []
     new_dir = os.path.join(work, "new")
     art_dir = os.path.join(work, "artifacts") + "/"
     os.makedirs(new_dir, exist_ok=True)
@@ -154,6 +160,7 @@ def run_libfuzzer(binary, state, args, work, corpus):
                 if m:
                     with state.lock:
                         state.cov, state.ft, state.corpus = map(int, m.groups())
+                        state.series.append((time.time() - start, state.cov, state.ft))
                         n = re.match(r"#(\d+)", line)
                         state.run_execs = int(n.group(1)) if n else state.run_execs
             proc.wait()
@@ -270,6 +277,68 @@ def read_afl_stats(path):
         return {k.strip(): v.strip() for k, v in (ln.split(":", 1) for ln in f if ":" in ln)}
 
 
+def read_afl_plot_data(path):
+    """AFL++'s plot_data as (relative seconds, edges_found, None) rows."""
+    rows = []
+    try:
+        with open(path) as f:
+            header = f.readline().lstrip("#").split(",")
+            names = [h.strip() for h in header]
+            t, e = names.index("relative_time"), names.index("edges_found")
+            for line in f:
+                cells = [c.strip() for c in line.split(",")]
+                if len(cells) == len(names):
+                    rows.append((float(cells[t]), int(cells[e]), None))
+    except (OSError, ValueError):
+        pass
+    return rows
+
+
+def plot_coverage(state, args):
+    """Writes <work>/<target>.coverage.tsv and, with gnuplot (Debian
+    gnuplot-nox), <target>.coverage.png: edges and features over time."""
+    with state.lock:
+        series = list(state.series)
+    if not series:
+        return
+    base = os.path.join(args.work, state.target + ".coverage")
+    with open(base + ".tsv", "w") as f:
+        f.write("# seconds\tedges\tfeatures\n")
+        for t, cov, ft in series:
+            f.write("%.2f\t%d\t%s\n" % (t, cov, "-" if ft is None else ft))
+    has_ft = any(ft is not None for _, _, ft in series)
+    title = "%s: %s, %d s" % (state.target, args.engine, args.seconds)
+    script = [
+        "set terminal pngcairo size 800,450 font 'sans,10' noenhanced",
+        "set output '%s.png'" % base,
+        "set datafile missing '-'",
+        "set title '%s'" % title.replace("'", ""),
+        "set xlabel 'seconds'",
+        "set ylabel 'edges (cov)'",
+        "set key bottom right",
+        "set grid",
+    ]
+    if has_ft:
+        script += ["set y2label 'features (ft)'", "set ytics nomirror", "set y2tics",
+                   "plot '%s.tsv' using 1:2 with steps lw 2 title 'edges (cov)', "
+                   "'' using 1:3 axes x1y2 with steps lw 2 title 'features (ft)'" % base]
+    else:
+        script += ["plot '%s.tsv' using 1:2 with steps lw 2 title 'edges (AFL edges_found)'" % base]
+    try:
+        r = subprocess.run(["gnuplot"], input="\n".join(script) + "\n", capture_output=True,
+                           text=True)
+    except OSError:
+        print("run_campaign: gnuplot not found (Debian gnuplot-nox): no plot for %s"
+              % state.target, flush=True)
+        return
+    if r.returncode == 0 and os.path.exists(base + ".png"):
+        with state.lock:
+            state.plot = base + ".png"
+    else:
+        print("run_campaign: gnuplot failed for %s: %s" % (state.target, r.stderr.strip()),
+              flush=True)
+
+
 def run_afl(binary, state, args, work, corpus):
     """afl-fuzz -V <seconds> from the corpus, with the target's dictionary."""
     out = os.path.join(work, "afl")
@@ -302,6 +371,7 @@ def run_afl(binary, state, args, work, corpus):
             time.sleep(1)
             read_stats()
     read_stats()  # afl-fuzz writes its final numbers as it exits
+    state.series = read_afl_plot_data(os.path.join(out, "default", "plot_data"))
     with state.lock:
         state.fuzz_seconds = time.time() - start
     if proc.returncode != 0 or not os.path.exists(stats):
@@ -369,6 +439,7 @@ def fuzz_one(state, args):
         if state.failure is None and not args.no_merge:
             merge(binary, state, work, corpus)
     keep_findings(state, libfuzzer if os.access(libfuzzer, os.X_OK) else None, work)
+    plot_coverage(state, args)
     with state.lock:
         if state.failure is None:
             state.status = "done"
@@ -414,7 +485,7 @@ def write_summary(path, states, args):
                          "seconds": round(s.fuzz_seconds, 2), "execs": s.total_execs,
                          "exec_per_sec": s.exec_rate(), "cov": s.cov, "ft": s.ft,
                          "corpus": s.corpus, "merged": s.merged, "added": s.added,
-                         "crashes": s.crashes,
+                         "crashes": s.crashes, "plot": s.plot,
                          "findings": [dict(v, signature=k) for k, v in s.findings.items()]})
     with open(path, "w") as f:
         json.dump({"engine": args.engine, "seconds": args.seconds, "targets": rows}, f, indent=1)
@@ -477,6 +548,9 @@ def main():
     write_summary(os.path.join(args.work, "summary.json"), states, args)
     print("\nSummary (%ds per target, %s, %d jobs):\n%s" % (
         args.seconds, args.engine, jobs, table(states)), flush=True)
+    plots = [shown(s.plot) for s in states.values() if s.plot]
+    if plots:
+        print("Coverage over time (edges, features): %s" % " ".join(plots), flush=True)
     found = 0
     for s in states.values():
         for sig, f in s.findings.items():

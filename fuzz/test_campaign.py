@@ -164,6 +164,33 @@ class Campaign(unittest.TestCase):
                 if engine == "afl":
                     self.assertTrue(os.path.isfile(os.path.join(
                         self.work, t, "afl", "default", "fuzzer_stats")), msg)
+                self.check_plot(r, t, row, engine)
+
+    def check_plot(self, r, target, row, engine):
+        """Coverage over time next to the summary: the series (from libFuzzer's
+        progress lines or AFL++'s plot_data) and its PNG."""
+        msg = self.output
+        base = os.path.join(self.work, target + ".coverage")
+        self.assertEqual(row["plot"], base + ".png", msg)
+        with open(base + ".png", "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", "%s: not a PNG" % target)
+        self.assertRegex(r.stdout, r"(?m)^Coverage over time \(edges, features\): .*%s\.coverage\.png"
+                         % re.escape(target), msg)
+        with open(base + ".tsv") as f:
+            lines = f.read().splitlines()
+        self.assertEqual(lines[0], "# seconds\tedges\tfeatures")
+        rows = [ln.split("\t") for ln in lines[1:]]
+        self.assertTrue(rows, "%s: empty series" % target)
+        seconds = [float(c[0]) for c in rows]
+        edges = [int(c[1]) for c in rows]
+        self.assertEqual(seconds, sorted(seconds), "%s: time goes back" % target)
+        self.assertLessEqual(seconds[-1], row["seconds"] + 5, msg)
+        self.assertGreater(edges[-1], 0, msg)
+        if engine == "libfuzzer":
+            # The last progress line is the summary's cov and ft.
+            self.assertEqual((edges[-1], int(rows[-1][2])), (row["cov"], row["ft"]), msg)
+        else:
+            self.assertTrue(all(c[2] == "-" for c in rows), msg)
 
     def check_planted(self, r, min_crashes):
         msg = self.output

@@ -295,6 +295,8 @@ TEST(PathTest, Table) {
          "verb=MAIL path=<\"john doe\"@example.com> params=[]"),
       Ok("MAIL FROM:<\"a\\\"b\\\\c\"@x>", "verb=MAIL path=<\"a\\\\\"b\\\\\\\\c\"@x> params=[]"),
       Ok("MAIL FROM:<\"\"@x>", "verb=MAIL path=<\"\"@x> params=[]"),
+      // quoted-pairSMTP = %d92 %d32-126: a quoted SP is the lowest.
+      Ok("MAIL FROM:<\"a\\ b\"@x>", "verb=MAIL path=<\"a\\\\ b\"@x> params=[]"),
       Err("MAIL FROM:<\"abc@x>", E::kBadPath, 18),
       Err("MAIL FROM:<\"a\"b@x>", E::kBadPath, 14),
       // Local part 64 / 65: the error at the 65th octet.
@@ -487,6 +489,15 @@ TEST(ParamTest, RcptParameters) {
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{D800}@x", E::kBadParam, 35),
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{00E9}@x", E::kBadParam, 32),
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9=@x", E::kBadParam, 28),
+      // '+' is an esmtp-value octet but no QUCHAR (RFC 6533: %x21-2a / %x2c-3c ...).
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9+@x", E::kBadParam, 28),
+      // HEXPOINT has up to 6 digits: "10" 4HEXDIG.
+      Utf8Ok(p + "ORCPT=utf-8;\xe5\x8d\x9a\\x{10FFFF}@x",
+             "verb=RCPT path=<a@b> params=[ORCPT=utf-8;\xe5\x8d\x9a\\x{10FFFF}@x]"),
+      // A backslash begins an EmbeddedUnicodeChar, "\x{" HEXPOINT "}", or nothing.
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\y{E9}@x", E::kBadParam, 29),
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x(E9}@x", E::kBadParam, 30),
+      Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{E9@x", E::kBadParam, 33),
       Utf8Ok(p + "ORCPT=utf-8;", "verb=RCPT path=<a@b> params=[ORCPT=utf-8;]"),  // empty xtext
       // RFC 6531 section 3.3: esmtp-value =/ UTF8-non-ascii (with utf8), for
       // any parameter; a known one still checks its own syntax.
@@ -849,6 +860,7 @@ TEST(VerbNameTest, EveryVerb) {
   EXPECT_EQ(HostTypeName(HostType::kIpv4), "ipv4");
   EXPECT_EQ(HostTypeName(HostType::kIpv6), "ipv6");
   EXPECT_EQ(HostTypeName(HostType::kGeneral), "general");
+  EXPECT_EQ(HostTypeName(static_cast<HostType>(200)), "unknown");
 }
 
 TEST(IsAuthLineTest, Table) {
@@ -1074,6 +1086,89 @@ TEST(ErrorOffsetTest, SaslResponseLines) {
     EXPECT_EQ(error.code, E::kBadBase64);
     EXPECT_EQ(error.offset, row.offset);
   }
+}
+
+// The defaulted operator== compares every field: a copy that differs in any
+// one field is unequal. The round-trip checks of the fuzz targets rely on it.
+TEST(CommandEqualityTest, EveryFieldCounts) {
+  Command base;
+  base.verb = Verb::kMail;
+  base.host = "example.com";
+  base.path = "a@b";
+  base.params = ParamList("SIZE=10");
+  base.mechanism = "PLAIN";
+  base.initial_response = "=";
+  base.argument = "x";
+  struct Change {
+    const char* field;
+    void (*apply)(Command&);
+  };
+  const Change changes[] = {
+      {"verb", [](Command& c) { c.verb = Verb::kRcpt; }},
+      {"host_type", [](Command& c) { c.host_type = HostType::kIpv4; }},
+      {"host", [](Command& c) { c.host = "example.org"; }},
+      {"path", [](Command& c) { c.path = "a@c"; }},
+      {"params", [](Command& c) { c.params = ParamList("SIZE=11"); }},
+      {"bdat_size", [](Command& c) { c.bdat_size = 1; }},
+      {"bdat_last", [](Command& c) { c.bdat_last = true; }},
+      {"mechanism", [](Command& c) { c.mechanism = "LOGIN"; }},
+      {"initial_response", [](Command& c) { c.initial_response = "AA=="; }},
+      {"has_initial_response", [](Command& c) { c.has_initial_response = true; }},
+      {"argument", [](Command& c) { c.argument = "y"; }},
+      {"has_argument", [](Command& c) { c.has_argument = true; }},
+  };
+  for (const Change& change : changes) {
+    SCOPED_TRACE(change.field);
+    Command other = base;
+    EXPECT_TRUE(other == base);
+    change.apply(other);
+    EXPECT_FALSE(other == base);
+    EXPECT_FALSE(base == other);
+  }
+}
+
+TEST(CommandEqualityTest, ParamEveryFieldCounts) {
+  const Param base{"SIZE", "10", true};
+  EXPECT_TRUE(base == (Param{"SIZE", "10", true}));
+  EXPECT_FALSE(base == (Param{"BODY", "10", true}));
+  EXPECT_FALSE(base == (Param{"SIZE", "11", true}));
+  EXPECT_FALSE(base == (Param{"SIZE", "10", false}));
+}
+
+// RFC 6533 EmbeddedUnicodeChar, "\x{" HEXPOINT "}", in a raw UTF-8 ORCPT
+// address (the leading non-ASCII octets keep it from being plain xtext).
+// HEXPOINT is the shortest form of a code point: 2 digits only for the ASCII
+// octets xtext cannot carry or for 80-FF, no leading zero above that, no
+// surrogate, at most 10FFFF.
+TEST(ParamTest, OrcptEmbeddedUnicodeChar) {
+  const std::string p = "RCPT TO:<a@b> ORCPT=utf-8;\xe5\x8d\x9a";
+  const struct {
+    const char* hexpoint;
+    bool ok;
+    std::uint64_t error_offset;  // SPEC 4: where no HEXPOINT can continue
+  } cases[] = {
+      {"01", true, 0},       {"09", true, 0},       {"11", true, 0},       {"19", true, 0},
+      {"00", false, 33},     {"0A", false, 33},     {"1A", false, 34},     {"10", true, 0},
+      {"20", true, 0},       {"2B", true, 0},       {"3D", true, 0},       {"7F", true, 0},
+      {"5C", true, 0},       {"80", true, 0},       {"ff", true, 0},       {"21", false, 34},
+      {"2A", false, 34},     {"2C", false, 34},     {"3C", false, 34},     {"3E", false, 34},
+      {"5B", false, 34},     {"5D", false, 34},     {"7E", false, 34},     {"7G", false, 33},
+      {"GG", false, 32},     {"E", false, 33},      {"", false, 32},       {"100", true, 0},
+      {"FFF", true, 0},      {"0E9", false, 33},    {"D7FF", true, 0},     {"D800", false, 36},
+      {"DFFF", false, 36},   {"E000", true, 0},     {"0100", false, 34},   {"10000", true, 0},
+      {"FFFFF", true, 0},    {"10FFFF", true, 0},   {"100000", true, 0},   {"110000", false, 37},
+      {"20FFFF", false, 37}, {"1AFFFF", false, 37}, {"0FFFFF", false, 33}, {"1000000", false, 38},
+  };
+  std::vector<Row> rows;
+  for (const auto& c : cases) {
+    const std::string line = p + "\\x{" + c.hexpoint + "}@x";
+    if (c.ok) {
+      rows.push_back(Utf8Ok(line, "verb=RCPT path=<a@b> params=[" + line.substr(14) + "]"));
+    } else {
+      rows.push_back(Utf8Err(line, E::kBadParam, c.error_offset));
+    }
+  }
+  RunRows(rows);
 }
 
 }  // namespace

@@ -220,6 +220,7 @@ TEST(EhloReplyTest, SizeLimit) {
   const SizeRow rows[] = {
       {"SIZE 10240000", 10240000},
       {"SIZE 0", 0},
+      {"SIZE", 0},  // RFC 1870: no fixed maximum announced
       {"size 7", 7},
       {"SIZE 18446744073709551615", std::numeric_limits<std::uint64_t>::max()},
       {"SIZE 18446744073709551616", std::nullopt},
@@ -288,6 +289,17 @@ TEST(EhloReplyTest, FirstOffendingOctet) {
     EXPECT_EQ(result.error.code, row.code) << "at " << result.error.offset;
     EXPECT_EQ(result.error.offset, row.offset);
   }
+}
+
+// FirstEhloError: the first EHLO grammar error in the complete lines before a
+// later line that failed; offsets relative to `lines`.
+TEST(FirstEhloErrorTest, EarliestErrorOfTheCompleteLines) {
+  EXPECT_EQ(FirstEhloError("", 0, StrictOptions()), Error{});
+  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SIZE 10\r\n", 2, StrictOptions()), Error{});
+  EXPECT_EQ(FirstEhloError("250-mx..example\r\n250-SIZE 10\r\n", 2, StrictOptions()),
+            (Error{E::kBadDomain, 7}));
+  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SI_ZE\r\n", 2, StrictOptions()),
+            (Error{E::kBadKeyword, 22}));
 }
 
 }  // namespace

@@ -101,5 +101,13 @@ TEST(ToStatusTest, CodesMapToTheDocumentedStatusCodes) {
   }
 }
 
+// The defaulted operator== compares the code and the offset.
+TEST(ErrorEqualityTest, CodeAndOffsetCount) {
+  const Error base{ErrorCode::kSyntax, 3};
+  EXPECT_TRUE(base == (Error{ErrorCode::kSyntax, 3}));
+  EXPECT_FALSE(base == (Error{ErrorCode::kBadDomain, 3}));
+  EXPECT_FALSE(base == (Error{ErrorCode::kSyntax, 4}));
+}
+
 }  // namespace
 }  // namespace smtp

@@ -200,27 +200,29 @@ TEST(FormatReplyTest, SingleAndMultiLine) {
 }
 
 TEST(FormatReplyTest, RefusesWhatStrictRejects) {
+  // The reader's error, with its offset in the written reply.
   struct Bad {
     std::uint16_t code;
     std::vector<std::string_view> lines;
+    Error error;
   };
   const Bad bad[] = {
-      {199, {"x"}},
-      {600, {"x"}},
-      {260, {"x"}},
-      {250, {}},
-      {250, {"a\r\n250 b"}},
-      {250, {"a\nb"}},
-      {250, {std::string_view("a\0b", 3)}},
-      {250, {"caf\xc3\xa9"}},
+      {199, {"x"}, {ErrorCode::kBadReplyCode, 0}},
+      {600, {"x"}, {ErrorCode::kBadReplyCode, 0}},
+      {260, {"x"}, {ErrorCode::kBadReplyCode, 1}},
+      {250, {}, {ErrorCode::kSyntax, 0}},
+      {250, {"a\r\n250 b"}, {ErrorCode::kSyntax, 7}},
+      {250, {"a\nb"}, {ErrorCode::kBareLf, 5}},
+      {250, {std::string_view("a\0b", 3)}, {ErrorCode::kBadChar, 5}},
+      {250, {"caf\xc3\xa9"}, {ErrorCode::kBadChar, 7}},
   };
   for (const Bad& b : bad) {
     SCOPED_TRACE(std::to_string(b.code) + " " +
                  (b.lines.empty() ? "(no lines)" : Escape(b.lines[0])));
     std::string out = "keep";
-    EXPECT_FALSE(
-        FormatReply(b.code, std::span<const std::string_view>(b.lines), StrictOptions(), &out)
-            .ok());
+    EXPECT_EQ(
+        FormatReply(b.code, std::span<const std::string_view>(b.lines), StrictOptions(), &out),
+        b.error);
     EXPECT_EQ(out, "keep");
   }
   std::string out;

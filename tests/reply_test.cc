@@ -329,5 +329,38 @@ TEST(ReplyTest, CodeMismatchComesBeforeLaterErrorsOnItsLine) {
   });
 }
 
+// The defaulted operator== of the value types compares every field.
+TEST(ReplyEqualityTest, EveryFieldCounts) {
+  const ReplyLine line{250, true, "SIZE 10"};
+  EXPECT_TRUE(line == (ReplyLine{250, true, "SIZE 10"}));
+  EXPECT_FALSE(line == (ReplyLine{251, true, "SIZE 10"}));
+  EXPECT_FALSE(line == (ReplyLine{250, false, "SIZE 10"}));
+  EXPECT_FALSE(line == (ReplyLine{250, true, "SIZE 11"}));
+  const EnhancedCode code{2, 1, 0, "2.1.0"};
+  EXPECT_TRUE(code == (EnhancedCode{2, 1, 0, "2.1.0"}));
+  EXPECT_FALSE(code == (EnhancedCode{4, 1, 0, "2.1.0"}));
+  EXPECT_FALSE(code == (EnhancedCode{2, 2, 0, "2.1.0"}));
+  EXPECT_FALSE(code == (EnhancedCode{2, 1, 1, "2.1.0"}));
+  EXPECT_FALSE(code == (EnhancedCode{2, 1, 0, "2.1.00"}));
+}
+
+// Reply's operator== compares code, enhanced code and every line's text.
+TEST(ReplyEqualityTest, CodeEnhancedCodeAndLinesCount) {
+  const std::string_view inputs[] = {
+      "250 ok\r\n",           "251 ok\r\n",           "250 2.1.0 ok\r\n", "250 2.1.5 ok\r\n",
+      "250-ok\r\n250 ok\r\n", "250-ok\r\n250 ko\r\n", "250 ko\r\n",
+  };
+  for (std::size_t i = 0; i < std::size(inputs); ++i) {
+    for (std::size_t j = 0; j < std::size(inputs); ++j) {
+      SCOPED_TRACE(Escape(inputs[i]) + " vs " + Escape(inputs[j]));
+      const ReplyResult a = ParseReply(inputs[i], StrictOptions());
+      const ReplyResult b = ParseReply(inputs[j], StrictOptions());
+      ASSERT_TRUE(a.ok());
+      ASSERT_TRUE(b.ok());
+      EXPECT_EQ(a.reply == b.reply, i == j);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace smtp

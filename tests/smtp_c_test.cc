@@ -112,6 +112,10 @@ TEST(CApiNames, OtherNames) {
   EXPECT_EQ(smtp_version(), static_cast<std::uint32_t>(SMTP_VERSION));
   EXPECT_STREQ(smtp_status_name(SMTP_STATUS_OK), "ok");
   EXPECT_STREQ(smtp_status_name(SMTP_STATUS_NO_MEMORY), "no_memory");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_INVALID_ARGUMENT), "invalid_argument");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_REENTERED), "reentered");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_BROKEN), "broken");
+  EXPECT_STREQ(smtp_status_name(SMTP_STATUS_INTERNAL), "internal");
   EXPECT_STREQ(smtp_status_name(99), "unknown");
   EXPECT_STREQ(smtp_record_kind_name(SMTP_RECORD_AUTH_RESPONSE), "auth_response");
   EXPECT_STREQ(smtp_record_kind_name(5), "unknown");
@@ -168,6 +172,20 @@ TEST(CApiOptions, OutOfRangeValuesAreRefused) {
     EXPECT_EQ(smtp_reply_stream_new(&o, SMTP_REPLY_MODE_REPLIES, &rs),
               SMTP_STATUS_INVALID_ARGUMENT);
     EXPECT_EQ(rs, nullptr);
+  }
+  // The smallest values are accepted: a line holds at least its CRLF, a
+  // reply at least one line.
+  {
+    smtp_options o;
+    smtp_options_init(&o);
+    o.max_command_line = o.max_auth_line = o.max_reply_line = o.max_data_line = 2;
+    o.max_reply_lines = 1;
+    smtp_command_stream* cs = nullptr;
+    EXPECT_EQ(smtp_command_stream_new(&o, &cs), SMTP_STATUS_OK);
+    smtp_command_stream_free(cs);
+    smtp_reply_stream* small = nullptr;
+    EXPECT_EQ(smtp_reply_stream_new(&o, SMTP_REPLY_MODE_REPLIES, &small), SMTP_STATUS_OK);
+    smtp_reply_stream_free(small);
   }
   smtp_reply_stream* rs = nullptr;
   EXPECT_EQ(smtp_reply_stream_new(nullptr, 2, &rs), SMTP_STATUS_INVALID_ARGUMENT);
@@ -618,6 +636,19 @@ TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
   EXPECT_EQ(smtp_params_next(nullptr, &p), 0);
   smtp_words_begin(smtp_view{nullptr, 0}, &it);
   EXPECT_EQ(smtp_words_next(&it, &v), 0);
+  smtp_capabilities_begin(nullptr, &it);
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
+  // A failed EHLO reply has no capabilities, even with is_ehlo and lines.
+  static const char kLines[] = "250-mx\r\n250 SIZE 10\r\n";
+  smtp_record bad;
+  std::memset(&bad, 0, sizeof(bad));
+  bad.kind = SMTP_RECORD_REPLY;
+  bad.ok = 0;
+  bad.is_ehlo = 1;
+  bad.lines = smtp_view{kLines, sizeof(kLines) - 1};
+  bad.line_count = 2;
+  smtp_capabilities_begin(&bad, &it);
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
 }
 
 TEST(CApiMisuse, NullArguments) {
@@ -682,6 +713,11 @@ TEST(CApiFailures, OutOfMemoryIsAStatusNotAnException) {
   EXPECT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_NO_MEMORY);
   g_fail_allocations = false;
   EXPECT_EQ(rs, nullptr);
+  smtp_command_stream* cs = nullptr;
+  g_fail_allocations = true;
+  EXPECT_EQ(smtp_command_stream_new(nullptr, &cs), SMTP_STATUS_NO_MEMORY);
+  g_fail_allocations = false;
+  EXPECT_EQ(cs, nullptr);
 
   ASSERT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_OK);
   // A reply that spans feeds is kept in the stream's buffer: that allocates.

@@ -698,5 +698,14 @@ TEST(ReplyStreamTest, EhloGrammarErrorsAndDeviations) {
                 {ReplyErr(0, 22, E::kIncomplete, 22)});
 }
 
+TEST(RecordKindNameTest, EveryKindAndOutOfRange) {
+  EXPECT_EQ(RecordKindName(RecordKind::kCommand), "command");
+  EXPECT_EQ(RecordKindName(RecordKind::kData), "data");
+  EXPECT_EQ(RecordKindName(RecordKind::kAuthResponse), "auth_response");
+  EXPECT_EQ(RecordKindName(RecordKind::kTls), "tls");
+  EXPECT_EQ(RecordKindName(RecordKind::kReply), "reply");
+  EXPECT_EQ(RecordKindName(static_cast<RecordKind>(200)), "unknown");
+}
+
 }  // namespace
 }  // namespace smtp

@@ -28,7 +28,6 @@ enum CharClass : std::uint16_t {
   kText = 1u << 8,        // textstring: HT / %d32-126
   kPrintable = 1u << 9,   // %d33-126 (ehlo-param)
   kBase64 = 1u << 10,     // A-Z a-z 0-9 + /
-  kLineBreak = 1u << 11,  // CR or LF
   kLdh = 1u << 12,        // ALPHA / DIGIT / "-": the octets of a domain label
 };
 

@@ -63,6 +63,8 @@ COVERED = {
     "make fuzz-gcc": "test_make_fuzz_gcc",
     "make format": "test_make_format",
     "make clean": "test_make_clean",
+    "make mutate": "test_make_mutate",
+    "tests/mutation/mutate.py": "test_make_mutate",
 }
 NAMED_RE = re.compile(
     r"(?<![\w/.-])((?:fuzz|bench|tests|tools|parser|cmake|\.ci|\.clusterfuzzlite)/[\w./-]+\.(?:sh|py)"
@@ -183,21 +185,33 @@ class Scripts(unittest.TestCase):
         self.assertEqual(r.returncode, 2, self.output)
 
     def test_compare_mutators(self):
-        r = self.run_cmd([os.path.join(ROOT, "fuzz", "compare_mutators.sh"), "3", "1"],
+        runs = 3
+        r = self.run_cmd([os.path.join(ROOT, "fuzz", "compare_mutators.sh"), "2", str(runs)],
                          env={"FUZZ_BUILD": ARGS.fuzz_build, "FUZZ_WORK": self.tmp})
         self.assertEqual(r.returncode, 0, self.output)
         lines = r.stdout.splitlines()
-        self.assertEqual(len(lines), 2, self.output)
-        for line, target in zip(lines, ("command_stream", "command_stream_structured")):
-            m = re.fullmatch(r"run 1 (\S+) start\(cov ft\)=(\d+) (\d+) "
+        targets = ("command_stream", "command_stream_structured")
+        self.assertEqual(len(lines), 2 * runs + 2, self.output)
+        gains = {t: [] for t in targets}
+        for i, line in enumerate(lines[:2 * runs]):
+            m = re.fullmatch(r"run (\d+) (\S+) start\(cov ft\)=(\d+) (\d+) "
                              r"end\(cov ft exec/s\)=(\d+) (\d+) (\d+)", line)
             self.assertIsNotNone(m, line)
-            self.assertEqual(m.group(1), target)
-            cov0, ft0, cov1, ft1, rate = map(int, m.groups()[1:])
+            self.assertEqual((int(m.group(1)), m.group(2)), (i // 2 + 1, targets[i % 2]))
+            cov0, ft0, cov1, ft1, rate = map(int, m.groups()[2:])
             self.assertGreater(cov0, 0, line)
             self.assertGreaterEqual(cov1, cov0, line)
             self.assertGreaterEqual(ft1, ft0, line)
             self.assertGreater(rate, 0, line)
+            gains[m.group(2)].append((cov1 - cov0, ft1 - ft0, rate))
+        # The medians and ranges are those of the runs above.
+        for line, t in zip(lines[2 * runs:], targets):
+            def stat(values):
+                v = sorted(values)
+                return "%d [%d-%d]" % (v[(len(v) - 1) // 2], v[0], v[-1])
+            g = gains[t]
+            self.assertEqual(line, "median [range] over %d runs: %s cov gain %s ft gain %s exec/s %s" % (
+                runs, t, stat(x[0] for x in g), stat(x[1] for x in g), stat(x[2] for x in g)))
 
     def test_make_seeds(self):
         corpus = os.path.join(self.tmp, "seeds")
@@ -232,12 +246,19 @@ class Scripts(unittest.TestCase):
     # --- make targets of the fuzz suite --------------------------------------------
     def test_make_coverage(self):
         corpus = self.small_corpus()
-        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=0")
+        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=0",
+                      "FUZZ_BRANCH_COVERAGE_MIN=0")
         self.assertEqual(r.returncode, 0, self.output)
+        # The unit tests count too: their profiles are merged with the corpus's.
+        profiles = os.path.join(ROOT, "build", "fuzz-coverage", "profiles")
+        self.assertIn("unit-command_test.profraw", os.listdir(profiles))
+        bm = re.search(r"^coverage: parser/ branch coverage ([\d.]+)% \(minimum 0%\)$", r.stdout, re.M)
+        self.assertIsNotNone(bm, self.output)
+        self.assertGreater(float(bm.group(1)), 10.0)
         m = re.search(r"^coverage: parser/ line coverage ([\d.]+)% \(minimum 0%\), "
                       r"HTML in (\S+)$", r.stdout, re.M)
         self.assertIsNotNone(m, self.output)
-        pct, html = float(m.group(1)), os.path.join(ROOT, m.group(2))
+        pct_text, pct, html = m.group(1), float(m.group(1)), os.path.join(ROOT, m.group(2))
         self.assertGreater(pct, 10.0)
         self.assertLess(pct, 100.0)
         self.assertTrue(os.path.isfile(os.path.join(html, "index.html")))
@@ -247,10 +268,68 @@ class Scripts(unittest.TestCase):
         self.assertRegex(text, r"(?m)^TOTAL\s")
         for src in ("command.cc", "reply.cc", "stream.cc", "line.cc"):
             self.assertRegex(text, r"(?m)^\S*src/%s\s" % re.escape(src))
-        # The gate fails below its minimum.
-        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=100")
+        # Each gate fails below its minimum.
+        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=100",
+                      "FUZZ_BRANCH_COVERAGE_MIN=0")
         self.assertNotEqual(r.returncode, 0, self.output)
-        self.assertIn("(minimum 100%)", r.stdout)
+        self.assertIn("line coverage %s%% (minimum 100%%)" % pct_text, r.stdout)
+        r = self.make("coverage", "FUZZ_CORPUS=" + corpus, "FUZZ_COVERAGE_MIN=0",
+                      "FUZZ_BRANCH_COVERAGE_MIN=100")
+        self.assertNotEqual(r.returncode, 0, self.output)
+        self.assertIn("branch coverage %s%% (minimum 100%%)" % bm.group(1), r.stdout)
+
+    def test_make_mutate(self):
+        """make mutate on two mutants of parser/src/options.cc: a deviation's
+        name returned empty (the unit tests check every name: killed by the
+        GCC stage), and one more; the report goes to a temporary file."""
+        script = os.path.join(ROOT, "tests", "mutation", "mutate.py")
+        r = self.run_cmd([sys.executable, script, "--list", "--mutants", "all", "--files", "options.cc"])
+        self.assertEqual(r.returncode, 0, self.output)
+        listed = re.findall(r"^([0-9a-f]{10}) (parser/src/options.cc):(\d+) (\w+) `(.*)` -> `(.*)`$",
+                            r.stdout, re.M)
+        self.assertTrue(listed, self.output)
+        killable = [m for m in listed if m[3] == "RVR" and re.match(r'return "\w+";$', m[4])]
+        self.assertTrue(killable, self.output)
+        other = [m for m in listed if m[0] != killable[0][0]][0]
+        ids = [killable[0][0], other[0]]
+        report = os.path.join(self.tmp, "mutation.md")
+        verdicts = os.path.join(self.tmp, "verdicts.txt")
+        with open(verdicts, "w") as f:
+            f.write("%s equivalent: marked so by the test, should it survive\n" % other[0])
+        src = os.path.join(ROOT, "parser", "src")
+        before = snapshot(src), snapshot(os.path.join(ROOT, "docs"))
+        r = self.make("mutate", "MUTATE_FUZZ_SECONDS=2",
+                      "MUTATE_FLAGS=--ids %s --report %s --verdicts %s" % (",".join(ids), report, verdicts))
+        self.assertEqual(r.returncode, 0, self.output)
+        self.assertEqual((snapshot(src), snapshot(os.path.join(ROOT, "docs"))), before,
+                         "parser/src/ or docs/ changed")
+        m = re.search(r"^\[1/2\] killed +gcc +parser/src/options.cc:%s RVR `%s` -> `return \{\};`"
+                      r"  \(options_test \S+\)$" % (killable[0][2], re.escape(killable[0][4])),
+                      r.stdout, re.M)
+        self.assertIsNotNone(m, self.output)
+        m = re.search(r"^\[2/2\] (killed|survived) +(gcc|asan|fuzz|) +parser/src/options.cc:%s %s "
+                      % (other[2], other[3]), r.stdout, re.M)
+        self.assertIsNotNone(m, self.output)
+        second_killed = m.group(1) == "killed"
+        m = re.search(r"^mutate: 2 mutants, 0 stillborn, (\d) equivalent, (\d) of (\d) killed: "
+                      r"mutation score ([\d.]+)%$", r.stdout, re.M)
+        self.assertIsNotNone(m, self.output)
+        expect = (0, 2, 2, 100.0) if second_killed else (1, 1, 1, 100.0)
+        self.assertEqual((int(m.group(1)), int(m.group(2)), int(m.group(3)), float(m.group(4))),
+                         expect, self.output)
+        self.assertRegex(r.stdout, r"(?m)^mutate: \d+ s for 2 mutants \([\d.]+ s each\); report %s$"
+                         % re.escape(report))
+        with open(report) as f:
+            text = f.read()
+        self.assertIn("**mutation score 100.0%**", text)
+        self.assertRegex(text, r"\| %s \| parser/src/options.cc:%s \| RVR \| killed \| gcc: options_test "
+                         % (ids[0], killable[0][2]))
+        if not second_killed:
+            self.assertRegex(text, r"\| %s \| parser/src/options.cc:%s \| .* \| equivalent: marked so "
+                             % (ids[1], other[2]))
+        # An unknown id is a usage error.
+        r = self.run_cmd([sys.executable, script, "--ids", "0000000000", "--report", report])
+        self.assertEqual(r.returncode, 2, self.output)
 
     def test_make_fuzz_gcc(self):
         corpus = self.small_corpus(per_target=2)

@@ -45,7 +45,7 @@ enum class Verb : std::uint8_t {
 
 enum class HostType : std::uint8_t { kDomain = 0, kIpv4, kIpv6, kGeneral };
 
-// "domain", "ipv4", "ipv6", "general".
+// "domain", "ipv4", "ipv6", "general"; "unknown" for a value outside the enum.
 [[nodiscard]] std::string_view HostTypeName(HostType type) noexcept;
 
 // One ESMTP parameter, keyword[=value].

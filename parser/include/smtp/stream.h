@@ -36,7 +36,8 @@ namespace smtp {
 
 enum class RecordKind : std::uint8_t { kCommand = 0, kData, kAuthResponse, kTls, kReply };
 
-// "command", "data", "auth_response", "tls", "reply".
+// "command", "data", "auth_response", "tls", "reply"; "unknown" for a value
+// outside the enum.
 [[nodiscard]] std::string_view RecordKindName(RecordKind kind) noexcept;
 
 struct Record {
