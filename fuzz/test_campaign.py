@@ -60,7 +60,7 @@ def summary_rows(stdout):
     if not m:
         return None
     return [line.split() for line in m.group(2).splitlines()
-            if not line.startswith(("FINDING", "DRIVER FAILURE", " "))]
+            if not line.startswith(("FINDING", "DRIVER FAILURE", "Coverage over time", " "))]
 
 
 def write_script(path, text):
