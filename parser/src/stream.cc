@@ -74,7 +74,6 @@ void CommandStream::Reset() {
   awaiting_ = Awaiting::kNone;
   oneway_auth_left_ = 0;
   offset_ = 0;
-  auth_left_ = 0;
   content_error_ = Error{};
   content_deviations_ = Deviations{};
 }
@@ -144,7 +143,6 @@ void CommandStream::AcceptContent(RecordSink sink) {
 void CommandStream::ExpectSaslResponse() {
   awaiting_ = Awaiting::kNone;
   EnterState(State::kAuth, offset_);
-  auth_left_ = 1;
 }
 
 void CommandStream::AcceptStartTls() {
@@ -217,16 +215,14 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
       record.deviations = checked.deviations;
       record.auth_response = checked.content;
     }
-    if (transitions_ == Transitions::kCallerDecides) {
-      // Each response waits for the server's next 334 or its final reply.
-      oneway_auth_left_ = !error.ok() || checked.content == "*" ? 0 : oneway_auth_left_ - 1;
-      EnterState(State::kCommand, end);
-      awaiting_ = Awaiting::kAuth;
-    } else if (!error.ok() || checked.content == "*" || --auth_left_ <= 0) {
-      // After a bad response the server ends the exchange with 501 (RFC 4954).
-      EnterState(State::kCommand, end);
-    }
+    // Each response waits for the server's next 334 or its final reply; a
+    // one-way stream expects the usual count, none after a cancel or a bad
+    // response (the server ends the exchange with 501, RFC 4954).
+    oneway_auth_left_ = !error.ok() || checked.content == "*" ? 0 : oneway_auth_left_ - 1;
+    EnterState(State::kCommand, end);
+    awaiting_ = Awaiting::kAuth;
     sink(record);
+    DecideIfOneWay(end, sink);
     return;
   }
 
@@ -243,52 +239,36 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
   record.deviations = result.deviations;
   sink(record);
 
-  if (transitions_ == Transitions::kCallerDecides) {
-    switch (result.command.verb) {
-      case Verb::kData:
-        awaiting_ = Awaiting::kData;
-        awaiting_data_mid_ = result.deviations.Has(Deviation::kBareLf);
-        break;
-      case Verb::kBdat:
-        awaiting_ = Awaiting::kBdat;
-        bdat_left_ = result.command.bdat_size;
-        break;
-      case Verb::kAuth:
-        awaiting_ = Awaiting::kAuth;
-        oneway_auth_left_ = SaslResponseCount(result.command);
-        break;
-      case Verb::kStartTls:
-        awaiting_ = Awaiting::kStartTls;
-        break;
-      default:
-        break;
-    }
-    return;
-  }
-
-  // The server is assumed to accept every valid command.
+  // What the command leaves open is decided by the server's reply (the
+  // session) or, in a one-way stream, as section 2 assumes: accepted.
   switch (result.command.verb) {
     case Verb::kData:
-      EnterState(State::kData, end);
+      awaiting_ = Awaiting::kData;
       // After "DATA<LF>" (lenient) the content does not start at a line
       // start: "LF . CRLF" must not end the message.
-      if (result.deviations.Has(Deviation::kBareLf)) phase_ = DataPhase::kMid;
+      awaiting_data_mid_ = result.deviations.Has(Deviation::kBareLf);
       break;
     case Verb::kBdat:
-      EnterState(State::kBdat, end);
+      awaiting_ = Awaiting::kBdat;
       bdat_left_ = result.command.bdat_size;
-      if (bdat_left_ == 0) EmitContent(end, sink);
       break;
     case Verb::kAuth:
-      auth_left_ = SaslResponseCount(result.command);
-      if (auth_left_ > 0) EnterState(State::kAuth, end);
+      awaiting_ = Awaiting::kAuth;
+      oneway_auth_left_ = SaslResponseCount(result.command);
       break;
     case Verb::kStartTls:
-      EnterState(State::kTls, end);
+      awaiting_ = Awaiting::kStartTls;
       break;
     default:
       break;
   }
+  DecideIfOneWay(end, sink);
+}
+
+void CommandStream::DecideIfOneWay(std::uint64_t end, RecordSink sink) {
+  if (transitions_ != Transitions::kAssumeAccepted) return;
+  offset_ = end;  // the decisions start what follows at offset_
+  DecideAsOneWay(sink);
 }
 
 void CommandStream::HandleOverlong(const LineFramer::Event& event, RecordSink sink) {
@@ -299,10 +279,8 @@ void CommandStream::HandleOverlong(const LineFramer::Event& event, RecordSink si
   if (state_ == State::kAuth) {
     record.kind = RecordKind::kAuthResponse;
     EnterState(State::kCommand, event.start + event.length);
-    if (transitions_ == Transitions::kCallerDecides) {
-      awaiting_ = Awaiting::kAuth;  // RFC 4954 section 4: the server answers 500
-      oneway_auth_left_ = 0;
-    }
+    awaiting_ = Awaiting::kAuth;  // RFC 4954 section 4: the server answers 500
+    oneway_auth_left_ = 0;
   } else {
     record.kind = RecordKind::kCommand;
     // event.line holds the line's first MaxCommandLineLimit octets: enough
@@ -311,6 +289,7 @@ void CommandStream::HandleOverlong(const LineFramer::Event& event, RecordSink si
   }
   record.error = Error{ErrorCode::kLineTooLong, event.start + limit};
   sink(record);
+  DecideIfOneWay(event.start + event.length, sink);
 }
 
 void CommandStream::DataFault(ErrorCode code, std::uint64_t at) {
@@ -542,11 +521,8 @@ Error ReplyStream::EarliestError(Error error, std::string_view prior,
   // In ehlo mode a 250 reply that fails on a later line may already break
   // the EHLO grammar earlier: the first offending octet is reported.
   *deviations = assembler_.deviations();
-  if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250 || assembler_.line_count() == 0) {
-    return error;
-  }
-  const EhloResult ehlo =
-      InterpretEhlo(ReplyFromValidated(prior, 250, assembler_.line_count()), options_);
+  if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250) return error;
+  const EhloResult ehlo = FirstEhloError(prior, assembler_.line_count(), options_);
   if (ehlo.ok()) return error;
   deviations->Add(ehlo.deviations);
   return Error{ehlo.error.code, reply_start_ + ehlo.error.offset};

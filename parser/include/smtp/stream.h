@@ -130,6 +130,10 @@ class CommandStream {
   void EmitContent(std::uint64_t end, RecordSink sink);
   void Reset();
   std::size_t FeedImpl(std::string_view chunk, RecordSink sink, bool one_record);
+  // A one-way stream decides what the command or response just read leaves
+  // open (awaiting()) at once, as section 2 assumes; a caller-decides stream
+  // leaves it to the caller.
+  void DecideIfOneWay(std::uint64_t end, RecordSink sink);
 
   Options options_;
   Transitions transitions_;
@@ -140,8 +144,6 @@ class CommandStream {
   State state_ = State::kCommand;
   std::uint64_t offset_ = 0;        // absolute offset of the next byte to read
   std::uint64_t chunk_offset_ = 0;  // absolute offset of the current chunk
-
-  int auth_left_ = 0;  // SASL responses still expected
 
   // DATA / BDAT / TLS content in progress.
   DataPhase phase_ = DataPhase::kLineStart;
