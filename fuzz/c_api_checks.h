@@ -198,20 +198,12 @@ inline std::vector<OwnedCapability> CExtensions(const smtp_session* s, bool* has
 
 inline std::vector<OwnedCapability> CppExtensions(const smtp::Session& s, bool* has,
                                                   std::string* domain) {
-  std::vector<OwnedCapability> out;
   const smtp::EhloReply* e = s.extensions();
   *has = e != nullptr;
   domain->clear();
-  if (e == nullptr) return out;
+  if (e == nullptr) return {};
   *domain = std::string(e->domain);
-  for (const smtp::Capability& cap : e->capabilities) {
-    OwnedCapability oc;
-    oc.keyword = std::string(cap.keyword);
-    for (std::string_view word : cap.params)
-      oc.params.push_back(std::string(word));
-    out.push_back(oc);
-  }
-  return out;
+  return CopyCapabilities(e->capabilities);
 }
 
 // Runs `steps` (then finish) through smtp::Session and smtp_session in

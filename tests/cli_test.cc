@@ -1321,8 +1321,15 @@ TEST(CliSessionTest, ViolationsMakeRecordsNotOkAndExitOne) {
 TEST(CliSessionTest, UsageErrors) {
   EXPECT_EQ(RunTool({"session"}).exit_code, 2);
   EXPECT_EQ(RunTool({"session", "only-one-file"}).exit_code, 2);
-  EXPECT_EQ(RunTool({"commands", "--pcap", "x.pcap"}).exit_code, 2);
-  EXPECT_EQ(RunTool({"session", "--pcap", "x.pcap", "--port", "0"}).exit_code, 2);
+  // Each usage error is told by its own message, before any file is read.
+  const RunResult pcap_mode = RunTool({"commands", "--pcap", "x.pcap"});
+  EXPECT_EQ(pcap_mode.exit_code, 2);
+  EXPECT_NE(pcap_mode.err.find("--pcap and --port are for the session mode"), std::string::npos)
+      << pcap_mode.err;
+  const RunResult port = RunTool({"session", "--pcap", "x.pcap", "--port", "0"});
+  EXPECT_EQ(port.exit_code, 2);
+  EXPECT_NE(port.err.find("--port wants a number from 1 to 65535, not '0'"), std::string::npos)
+      << port.err;
   EXPECT_EQ(RunTool({"session", "/nonexistent/c", "/nonexistent/s"}).exit_code, 2);
 }
 

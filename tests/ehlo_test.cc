@@ -294,11 +294,11 @@ TEST(EhloReplyTest, FirstOffendingOctet) {
 // FirstEhloError: the first EHLO grammar error in the complete lines before a
 // later line that failed; offsets relative to `lines`.
 TEST(FirstEhloErrorTest, EarliestErrorOfTheCompleteLines) {
-  EXPECT_EQ(FirstEhloError("", 0, StrictOptions()), Error{});
-  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SIZE 10\r\n", 2, StrictOptions()), Error{});
-  EXPECT_EQ(FirstEhloError("250-mx..example\r\n250-SIZE 10\r\n", 2, StrictOptions()),
+  EXPECT_EQ(FirstEhloError("", 0, StrictOptions()).error, Error{});
+  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SIZE 10\r\n", 2, StrictOptions()).error, Error{});
+  EXPECT_EQ(FirstEhloError("250-mx..example\r\n250-SIZE 10\r\n", 2, StrictOptions()).error,
             (Error{E::kBadDomain, 7}));
-  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SI_ZE\r\n", 2, StrictOptions()),
+  EXPECT_EQ(FirstEhloError("250-mx.example\r\n250-SI_ZE\r\n", 2, StrictOptions()).error,
             (Error{E::kBadKeyword, 22}));
 }
 

@@ -86,7 +86,7 @@ std::string ViolationList(const std::vector<SRec>& records) {
 // Feeds a copy in an exact-size heap buffer (ASan sees any read past it).
 template <typename F>
 void FeedCopy(std::string_view bytes, F&& feed) {
-  std::unique_ptr<char[]> chunk(new char[bytes.size() + 1]);
+  std::unique_ptr<char[]> chunk(new char[bytes.size()]);
   std::memcpy(chunk.get(), bytes.data(), bytes.size());
   feed(std::string_view(chunk.get(), bytes.size()));
 }
@@ -633,6 +633,35 @@ TEST(SessionRegressionTest, LenientBadSaslResponseKeepsItsLineEndDeviation) {
   EXPECT_EQ(bad.code, ErrorCode::kBadChar);
   EXPECT_EQ(bad.error_offset, client.size() - 2);
   EXPECT_EQ(bad.deviations, static_cast<std::uint16_t>(Deviation::kBareLf)) << Show(r);
+}
+
+TEST(SessionTest, MailLineWithinItsExtensionAllowanceInPieces) {
+  // A MAIL line longer than max_command_line and max_auth_line but within
+  // its RFC 4954 AUTH= allowance (+500): the session cuts lines at the same
+  // limit the framer buffers (MaxCommandLineLimit), however it is chunked.
+  Options options;
+  options.max_auth_line = 512;
+  const std::string value(520, 'x');
+  const std::string mail = "MAIL FROM:<a@example.com> AUTH=" + value + "\r\n";
+  const std::string client = kEhloCmd + mail + "QUIT\r\n";
+  const std::string server = kGreeting + kAll + "250 ok\r\n221 bye\r\n";
+  for (unsigned seed = 0; seed < 8; ++seed) {
+    SCOPED_TRACE(seed);
+    const std::vector<SRec> r = seed < 4 ? RunTwo(client, server, options, 7 + seed * 31, seed)
+                                         : RunInterleaved({{'S', kGreeting},
+                                                           {'C', kEhloCmd},
+                                                           {'S', kAll},
+                                                           {'C', mail},
+                                                           {'S', "250 ok\r\n"},
+                                                           {'C', "QUIT\r\n"},
+                                                           {'S', "221 bye\r\n"}},
+                                                          options, 3 + seed * 40);
+    std::string mails;
+    for (const SRec& s : r)
+      if (s.label == "MAIL") mails += s.rec.fields;
+    EXPECT_NE(mails.find("AUTH=" + value), std::string::npos) << Show(r);
+    EXPECT_TRUE(Tiles(r, Direction::kClient, client.size())) << Show(r);
+  }
 }
 
 TEST(SessionPropertyTest, AllPositiveWaitingClientMatchesTheOneWayStreams) {

@@ -191,9 +191,9 @@ EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
   return result;
 }
 
-Error FirstEhloError(std::string_view lines, std::size_t line_count, const Options& options) {
+EhloResult FirstEhloError(std::string_view lines, std::size_t line_count, const Options& options) {
   if (line_count == 0) return {};
-  return InterpretEhlo(ReplyFromValidated(lines, 250, line_count), options).error;
+  return InterpretEhlo(ReplyFromValidated(lines, 250, line_count), options);
 }
 
 EhloResult ParseEhloReply(std::string_view text, const Options& options) {
@@ -210,8 +210,7 @@ EhloResult ParseEhloReply(std::string_view text, const Options& options) {
       const std::string_view prior = text.substr(0, lf == std::string_view::npos ? 0 : lf + 1);
       const std::size_t count =
           static_cast<std::size_t>(std::count(prior.begin(), prior.end(), '\n'));
-      if (const EhloResult earlier = InterpretEhlo(ReplyFromValidated(prior, 250, count), options);
-          count != 0 && !earlier.ok()) {
+      if (const EhloResult earlier = FirstEhloError(prior, count, options); !earlier.ok()) {
         result.error = earlier.error;
         result.deviations.Add(earlier.deviations);
       }

@@ -538,10 +538,6 @@ std::size_t FindXtextError(std::string_view s, bool lower_hex) noexcept {
   return kNone;
 }
 
-bool IsXtext(std::string_view s, bool lower_hex) noexcept {
-  return FindXtextError(s, lower_hex) == kNone;
-}
-
 std::size_t FindBase64Error(std::string_view s) noexcept {
   // base64 = *(4base64-char) [base64-terminal], padding only in the last
   // quantum: "xx==" or "xxx=". Octet by octet, then the length at the end.

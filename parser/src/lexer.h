@@ -145,7 +145,6 @@ struct HostRules {
 // when valid, else the first octet that breaks it (s.size() for a "+" cut
 // short).
 [[nodiscard]] std::size_t FindXtextError(std::string_view s, bool lower_hex = false) noexcept;
-[[nodiscard]] bool IsXtext(std::string_view s, bool lower_hex = false) noexcept;
 // RFC 4648 base64 with padding, non-empty; returns the offset of the first
 // octet that no base64 text continues with (a '=' before the quantum's
 // third octet, anything after the padding), s.size() when only the length

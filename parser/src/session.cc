@@ -262,10 +262,9 @@ bool Session::ClientStep(SessionSink sink) {
   if (commands_.awaiting() != Awaiting::kNone) {
     if (!forced_ && !no_reply_coming) return false;
     // No reply will decide (or too much waits): what section 2 assumes.
-    forced_next_ = forced_;
-    const auto on_record = [&](const Record& r) { OnClientRecord(r, forced_next_, sink); };
+    const auto on_record = [&](const Record& r) { OnClientRecord(r, forced_, sink); };
     commands_.DecideAsOneWay(on_record);
-    if (decide_after_feed_) DecideAfterFeed(forced_next_, sink);
+    if (decide_after_feed_) DecideAfterFeed(forced_, sink);
   }
   if (cpos_ == cbuf_.size()) return false;
   const bool lines = commands_.reading_lines();
@@ -281,19 +280,18 @@ bool Session::ClientStep(SessionSink sink) {
     // reports it over-long without keeping it.
     const std::string_view unfed(cbuf_.data() + cpos_, cbuf_.size() - cpos_);
     const std::size_t lf = unfed.rfind('\n');
-    const std::size_t limit = std::max(options_.max_command_line, options_.max_auth_line);
+    const std::size_t limit = MaxCommandLineLimit(options_);  // what the framer buffers
     if (lf != std::string_view::npos) {
       if (unfed.size() - (lf + 1) <= limit) end = cpos_ + lf + 1;
     } else if (unfed.size() <= limit) {
       return false;
     }
   }
-  forced_next_ = forced_;
-  const auto on_record = [&](const Record& r) { OnClientRecord(r, forced_next_, sink); };
+  const auto on_record = [&](const Record& r) { OnClientRecord(r, forced_, sink); };
   const std::size_t consumed =
       commands_.FeedRecord(std::string_view(cbuf_.data() + cpos_, end - cpos_), on_record);
   cpos_ += consumed;
-  if (decide_after_feed_) DecideAfterFeed(forced_next_, sink);
+  if (decide_after_feed_) DecideAfterFeed(forced_, sink);
   return consumed > 0;
 }
 
@@ -585,7 +583,6 @@ bool Session::ServerStep(SessionSink sink) {
   if (spos_ == sbuf_.size()) return false;
   if (!replies_.in_reply()) {
     reply_overflow_ = false;
-    reply_is_greeting_ = !greeting_seen_;
     reply_has_context_ = greeting_seen_ && queue_size_ > 0;
     if (greeting_seen_ && input_ == SessionInput::kTwoStreams) {
       // Two streams: the reply waits for the record it answers. A BDAT's
@@ -624,8 +621,7 @@ void Session::OnReply(const Record& record, SessionSink sink) {
   rec.record = record;
   const std::uint16_t code = record.ok() ? record.reply.code : 0;
 
-  if (reply_is_greeting_) {
-    reply_is_greeting_ = false;
+  if (!greeting_seen_) {
     greeting_seen_ = true;
     greeting_mark_ = creceived_;
     last_reply_mark_ = creceived_;

@@ -417,8 +417,9 @@ def score(results, verdicts):
                   and verdicts.get(r["id"], "").startswith("equivalent")]
     killed = [r for r in counted if r["status"] == "killed"]
     denominator = len(counted) - len(equivalent)
-    return len(killed), denominator, len(equivalent), (100.0 * len(killed) / denominator
-                                                       if denominator else 100.0)
+    # No mutant to judge gives no score, not 100%.
+    return len(killed), denominator, len(equivalent), ("%.1f%%" % (100.0 * len(killed) / denominator)
+                                                       if denominator else "n/a")
 
 
 def describe(r):
@@ -443,7 +444,7 @@ def write_report(path, run, verdicts):
         "- Code: commit %s, %s" % (run["commit"], run["date"]),
         "- Mutants: %d sampled of %d (seed %s); %d stillborn (did not compile), %d equivalent"
         % (len(results), run["total"], run["seed"], stillborn, equivalent),
-        "- Killed: %d of %d non-equivalent: **mutation score %.1f%%**"
+        "- Killed: %d of %d non-equivalent: **mutation score %s**"
         % (killed, denominator, pct),
         "- Killed by stage: %s" % ", ".join("%s %d" % (s, by_stage.get(s, 0))
                                             for s in ("gcc", "asan", "fuzz", "rerun")),
@@ -660,7 +661,7 @@ def main():
     write_report(args.report, run, verdicts)
     killed, denominator, equivalent, pct = score(run["results"], verdicts)
     stillborn = sum(r["status"] == "stillborn" for r in run["results"])
-    print("mutate: %d mutants, %d stillborn, %d equivalent, %d of %d killed: mutation score %.1f%%"
+    print("mutate: %d mutants, %d stillborn, %d equivalent, %d of %d killed: mutation score %s"
           % (len(run["results"]), stillborn, equivalent, killed, denominator, pct))
     print("mutate: %.0f s for %d mutants (%.1f s each); report %s"
           % (elapsed, len(results), elapsed / max(1, len(results)), args.report))
@@ -672,6 +673,9 @@ def main():
         if not v.startswith("equivalent"):
             bad += 1
             print("mutate: SURVIVOR %s %s: %s" % (r["id"], describe(r), v or "no verdict"))
+    if denominator == 0:
+        print("mutate: no mutant could be judged (all stillborn or equivalent)")
+        return 1
     return 1 if bad else 0
 
 

@@ -118,9 +118,10 @@ struct EhloResult {
 // For a 250 reply that failed on a later line: the first EHLO grammar error
 // in its `line_count` complete, valid lines before that line (the last may
 // be a continuation line), so that the earliest offending octet is the one
-// reported. kOk when those lines are fine. Offsets are relative to `lines`.
-[[nodiscard]] Error FirstEhloError(std::string_view lines, std::size_t line_count,
-                                   const Options& options);
+// reported, with the deviations those lines used; ok when they are fine.
+// Offsets are relative to `lines`.
+[[nodiscard]] EhloResult FirstEhloError(std::string_view lines, std::size_t line_count,
+                                        const Options& options);
 
 }  // namespace smtp
 

@@ -170,7 +170,6 @@ class Session {
     std::uint32_t rcpts = 0;
     bool authenticated = false;
     bool quit = false;
-    bool ehlo = false;  // the greeting command in force was EHLO
   };
   struct Held {
     SessionRecord rec;
@@ -218,9 +217,8 @@ class Session {
   std::size_t spos_ = 0;
   bool server_closed_ = false;
   bool server_done_ = false;
-  bool in_server_feed_ = false;  // records parsed now were sent before a server octet
-  bool forced_ = false;          // client octets beyond max_pending: no waiting
-  bool forced_next_ = false;
+  bool in_server_feed_ = false;   // records parsed now were sent before a server octet
+  bool forced_ = false;           // client octets beyond max_pending: no waiting
   bool server_forced_ = false;    // server octets beyond max_pending
   bool client_in_chunk_ = false;  // a BDAT chunk is being read
 
@@ -232,7 +230,6 @@ class Session {
 
   bool greeting_seen_ = false;
   bool reply_has_context_ = false;  // the reply in progress answers queue front
-  bool reply_is_greeting_ = false;
   bool reply_overflow_ = false;
 
   Dialogue confirmed_;  // from the replies
