@@ -253,6 +253,62 @@ TEST(LineFramerTest, SameLinesWhateverTheChunking) {
   EXPECT_EQ(Frame(input, 12, every), whole);
 }
 
+// The framer checks the octets while it looks for the line end: CheckLine
+// on its event must give what CheckLine on the line gives, whether the line
+// arrives whole (clean: no second look) or in two pieces (buffered).
+TEST(LineFramerTest, CheckLineOnAnEventEqualsCheckLineOnTheLine) {
+  for (const CheckRow& row : CheckRows()) {
+    const std::size_t lf = row.line.find('\n');
+    if (lf == std::string_view::npos || lf + 1 != row.line.size()) continue;  // one line only
+    for (std::size_t cut : {std::size_t{0}, row.line.size() / 2}) {
+      SCOPED_TRACE(Escape(row.line) + (row.options.lenient() ? " lenient" : " strict") +
+                   (row.options.utf8 ? " utf8" : "") + " limit " + std::to_string(row.limit) +
+                   " cut " + std::to_string(cut));
+      // The line and the next one in one buffer, or the line cut in two.
+      const std::string input = std::string(row.line) + "NOOP\r\n";
+      LineFramer framer(4096);
+      std::size_t pos = 0;
+      LineFramer::Event event;
+      if (cut == 0) {
+        event = framer.Next(input, 0, &pos);
+      } else {
+        const std::string first = input.substr(0, cut);
+        ASSERT_EQ(framer.Next(first, 0, &pos).kind, LineFramer::Kind::kNeedMore);
+        pos = 0;
+        event = framer.Next(std::string_view(input).substr(cut), cut, &pos);
+      }
+      ASSERT_EQ(event.kind, LineFramer::Kind::kLine);
+      ASSERT_EQ(event.length, row.line.size());
+      const bool text_crlf = row.line.size() >= 2 &&
+                             row.line.substr(row.line.size() - 2) == "\r\n" &&
+                             ScanOctets(row.line.substr(0, row.line.size() - 2), false).ok();
+      EXPECT_EQ(event.clean, cut == 0 && text_crlf);
+      const CheckedLine expected = CheckLine(row.line, row.limit, row.options);
+      const CheckedLine got = CheckLine(event, row.limit, row.options);
+      EXPECT_EQ(got.error, expected.error);
+      EXPECT_EQ(got.content, expected.content);
+      EXPECT_EQ(got.end, expected.end);
+      EXPECT_EQ(got.deviations, expected.deviations);
+    }
+  }
+  // A clean line longer than the caller's limit is still too long.
+  LineFramer framer(4096);
+  std::size_t pos = 0;
+  const std::string input = "NOOP 123456\r\nQUIT\r\n";
+  const LineFramer::Event event = framer.Next(input, 0, &pos);
+  EXPECT_TRUE(event.clean);
+  EXPECT_EQ(CheckLine(event, 8, Options{}).error, (Error{ErrorCode::kLineTooLong, 8}));
+  // A CR that ends the chunk: not yet known to end the line.
+  LineFramer cut_framer(4096);
+  pos = 0;
+  EXPECT_EQ(cut_framer.Next("NOOP\r", 0, &pos).kind, LineFramer::Kind::kNeedMore);
+  pos = 0;
+  const LineFramer::Event rest = cut_framer.Next("\nQUIT\r\n", 5, &pos);
+  EXPECT_EQ(rest.kind, LineFramer::Kind::kLine);
+  EXPECT_FALSE(rest.clean);
+  EXPECT_EQ(CheckLine(rest, 512, Options{}).content, "NOOP");
+}
+
 TEST(LineFramerTest, LineOfExactlyMaxLineIsALineAndOneMoreIsOverlong) {
   EXPECT_EQ(Frame("abcdef\r\n", 8, {3}),
             (std::vector<FramedLine>{{LineFramer::Kind::kLine, "abcdef\r\n", 0, 8}}));

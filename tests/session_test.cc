@@ -5,6 +5,7 @@
 // from chunking and (two streams) from interleaving.
 #include "smtp/session.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -589,9 +590,43 @@ TEST(SessionDecisionTest, ExtensionsAreTheLastAcceptedEhloReply) {
   EXPECT_TRUE(session.extensions()->pipelining());
   EXPECT_TRUE(session.extensions()->chunking());
   EXPECT_EQ(session.extensions()->size_limit(), 1000000u);
+  // The views point into the session's copy (the fed octets are gone).
+  EXPECT_EQ(session.extensions()->domain, "mx.example.org");
+  EXPECT_EQ(session.extensions()->reply.lines.size(), 10u);
+  EXPECT_EQ(session.extensions()->capabilities.size(), 9u);
+  EXPECT_EQ(std::string(session.extensions()->capabilities.begin()->keyword), "PIPELINING");
   // RFC 5321 section 4.1.1.1: HELO starts a session without extensions.
   session.FeedClient("HELO client.example.com\r\n", sink);
   EXPECT_EQ(session.extensions(), nullptr);
+}
+
+// DATA content that starts a client chunk, with nothing pending, is read
+// from the caller's chunk without a copy: the same records, offsets and
+// counts as when it arrives with the commands, and the command after it in
+// the same chunk is read as usual.
+TEST(SessionDecisionTest, ContentReadFromTheCallersChunk) {
+  const std::string head = kEhloCmd + kMail + kRcpt + "DATA\r\n";
+  const std::string body = "Subject: x\r\n\r\nline one\r\n..dot\r\n";
+  const std::string tail = ".\r\nQUIT\r\n";
+  const std::string server =
+      kGreeting + kAll + "250 ok\r\n250 ok\r\n354 go\r\n250 queued\r\n221 bye\r\n";
+  const std::vector<SRec> whole = RunTwo(head + body + tail, server);
+  std::vector<SRec> pieces;
+  Session session(Options{}, SessionInput::kTwoStreams);
+  const auto sink = [&](const SessionRecord& r) { pieces.push_back(ToSRec(r)); };
+  session.FeedServer(server, sink);
+  for (const std::string& chunk : {head, body.substr(0, 7), body.substr(7), tail}) {
+    FeedCopy(chunk, [&](std::string_view c) { session.FeedClient(c, sink); });
+  }
+  session.Finish(sink);
+  EXPECT_EQ(pieces, whole) << Show(pieces) << "\n" << Show(whole);
+  const auto data =
+      std::find_if(whole.begin(), whole.end(), [](const SRec& r) { return r.label == "data"; });
+  ASSERT_NE(data, whole.end());
+  EXPECT_EQ(data->rec.offset, head.size());
+  EXPECT_EQ(data->rec.length, body.size() + 3);
+  EXPECT_EQ(data->rec.fields, "bytes=" + std::to_string(body.size() - 1));  // a dot unstuffed
+  EXPECT_EQ(ViolationList(whole), "");
 }
 
 TEST(SessionDecisionTest, WantsTheDirectionItNeeds) {

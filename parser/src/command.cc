@@ -84,17 +84,22 @@ std::size_t CrossingOctet(std::string_view s, std::size_t limit) {
 // The first octet of `value` at which it stops being the beginning of one of
 // `choices` (any case), value.size() when it is only a proper prefix; npos
 // when it is one of them.
+// One pass per choice: the octets of `value` that some choice begins with
+// are its longest common prefix with any of them.
+template <typename Choices, typename Name>
+std::size_t FindChoiceError(std::string_view value, const Choices& choices, Name name) {
+  std::size_t longest = 0;
+  for (const auto& choice : choices) {
+    const std::string_view text = name(choice);
+    const std::size_t common = internal::CommonPrefixIgnoreCase(value, text);
+    if (common == value.size() && common == text.size()) return kNone;
+    longest = std::max(longest, common);
+  }
+  return longest;
+}
 std::size_t FindChoiceError(std::string_view value,
                             std::initializer_list<std::string_view> choices) {
-  for (std::size_t i = 0; i <= value.size(); ++i) {
-    bool viable = false;
-    for (std::string_view choice : choices) {
-      viable = viable || (i < value.size() ? StartsWithIgnoreCase(choice, value.substr(0, i + 1))
-                                           : EqualsIgnoreCase(choice, value));
-    }
-    if (!viable) return i;
-  }
-  return kNone;
+  return FindChoiceError(value, choices, [](std::string_view c) { return c; });
 }
 
 // RFC 3461: NOTIFY=NEVER, or a comma list of SUCCESS / FAILURE / DELAY,
@@ -326,15 +331,12 @@ class CommandParser {
 
   // Where an unknown verb token stops being the beginning of a verb (any
   // case): "NOOPx" at the 'x', "HEL" at its end, "FOO" at the 'F'.
+  // (A token that is a whole verb is known, so the choice search never says
+  // "none" here; a proper prefix of a verb fails at its end.)
   static std::size_t UnknownVerbOffset(std::string_view token) {
-    for (std::size_t i = 0; i < token.size(); ++i) {
-      bool viable = false;
-      for (const VerbEntry& entry : kVerbs) {
-        viable = viable || StartsWithIgnoreCase(entry.name, token.substr(0, i + 1));
-      }
-      if (!viable) return i;
-    }
-    return token.size();
+    const std::size_t at =
+        FindChoiceError(token, kVerbs, [](const VerbEntry& e) { return e.name; });
+    return at == kNone ? token.size() : at;
   }
 
   // `word` (any case) at pos_: the first octet that differs, or the end of
@@ -368,9 +370,12 @@ class CommandParser {
 
   // The token from pos_ up to the next SP or HT (white space, where only a
   // SP or the line end may stand: an HT there is `syntax`) or the end.
+  // A plain loop: find_first_of calls memchr over its set for every octet.
   std::string_view Token() const {
-    const std::size_t end = s_.find_first_of(" \t", pos_);
-    return s_.substr(pos_, end == std::string_view::npos ? std::string_view::npos : end - pos_);
+    std::size_t end = pos_;
+    while (end < s_.size() && s_[end] != ' ' && s_[end] != '\t')
+      ++end;
+    return s_.substr(pos_, end - pos_);
   }
 
   internal::HostRules Rules() const {
@@ -730,7 +735,10 @@ CommandResult ParseCommandContent(std::string_view content, const Options& optio
 }
 
 CommandResult ParseCommand(std::string_view line, const Options& options) {
-  const CheckedLine checked = CheckLine(line, CommandLineLimit(line, options), options);
+  return ParseCheckedCommand(CheckLine(line, CommandLineLimit(line, options), options), options);
+}
+
+CommandResult ParseCheckedCommand(const CheckedLine& checked, const Options& options) {
   if (!checked.ok()) {
     CommandResult result;
     result.error = checked.error;

@@ -62,6 +62,15 @@ extern const CharTable kCharTable;
   }
   return true;
 }
+// The length of the longest common prefix of `a` and `b`, ignoring case.
+[[nodiscard]] inline std::size_t CommonPrefixIgnoreCase(std::string_view a,
+                                                        std::string_view b) noexcept {
+  const std::size_t n = a.size() < b.size() ? a.size() : b.size();
+  std::size_t i = 0;
+  while (i < n && ToUpper(a[i]) == ToUpper(b[i]))
+    ++i;
+  return i;
+}
 [[nodiscard]] inline bool StartsWithIgnoreCase(std::string_view s,
                                                std::string_view prefix) noexcept {
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);

@@ -93,6 +93,16 @@ CheckedLine CheckLine(std::string_view line, std::size_t limit, const Options& o
   return result;
 }
 
+CheckedLine CheckLine(const LineFramer::Event& event, std::size_t limit,
+                      const Options& options) noexcept {
+  if (event.clean && event.length <= limit) {
+    CheckedLine result;
+    result.content = event.line.substr(0, event.line.size() - 2);
+    return result;
+  }
+  return CheckLine(event.line, limit, options);
+}
+
 LineFramer::Event LineFramer::Next(std::string_view chunk, std::uint64_t chunk_offset,
                                    std::size_t* pos) {
   if (release_buffer_) {
@@ -104,7 +114,13 @@ LineFramer::Event LineFramer::Next(std::string_view chunk, std::uint64_t chunk_o
   const char* start = chunk.data() + *pos;
   const std::size_t available = chunk.size() - *pos;
   if (partial_length_ == 0) line_start_ = chunk_offset + *pos;
-  const void* found = std::memchr(start, '\n', available);
+  // One sweep finds the line end and checks the octets before it: a run of
+  // text octets ended by CRLF is a clean line (the common case). Only a line
+  // with another octet in it, or cut by the chunk's end, needs memchr.
+  const std::size_t text = TextPrefixLength(start, available);
+  const bool clean = partial_length_ == 0 && text + 1 < available && start[text] == '\r' &&
+                     start[text + 1] == '\n';
+  const void* found = clean ? start + text + 1 : std::memchr(start + text, '\n', available - text);
   const std::size_t take =
       found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - start) + 1
                        : available;
@@ -125,6 +141,7 @@ LineFramer::Event LineFramer::Next(std::string_view chunk, std::uint64_t chunk_o
   event.start = line_start_;
   event.length = length;
   event.kind = length > max_line_ ? Kind::kOverlong : Kind::kLine;
+  event.clean = clean && event.kind == Kind::kLine;
   if (kept_in_place) {
     event.line = std::string_view(start, take < max_line_ ? take : max_line_);
   } else {

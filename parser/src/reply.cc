@@ -145,7 +145,11 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
 
 ReplyAssembler::Step ReplyAssembler::AddFramedLine(std::string_view line,
                                                    std::uint64_t line_offset) {
-  const CheckedLine checked = CheckLine(line, options_->max_reply_line, *options_);
+  return AddCheckedLine(CheckLine(line, options_->max_reply_line, *options_), line_offset);
+}
+
+ReplyAssembler::Step ReplyAssembler::AddCheckedLine(const CheckedLine& checked,
+                                                    std::uint64_t line_offset) {
   deviations_.Add(checked.deviations);  // a bare LF read before a bad octet counts too
   if (!checked.ok()) return Fail(Error{checked.error.code, line_offset + checked.error.offset});
   return AddLine(checked.content, line_offset);

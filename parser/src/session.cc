@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 
 #include "lexer.h"
@@ -78,6 +79,47 @@ bool IsLastInGroup(Verb verb) {
 
 using internal::EqualsIgnoreCase;
 
+// The extensions the session's checks ask about, as bits: found once when
+// an EHLO reply is accepted, instead of a walk of its lines per command.
+enum Extension : std::uint16_t {
+  kExtChunking = 1u << 0,
+  kExtStartTls = 1u << 1,
+  kExtAuth = 1u << 2,
+  kExtSize = 1u << 3,
+  kExt8BitMime = 1u << 4,
+  kExtBinaryMime = 1u << 5,
+  kExtSmtpUtf8 = 1u << 6,
+  kExtDsn = 1u << 7,
+  kExtRequireTls = 1u << 8,
+  kExtPipelining = 1u << 9,
+};
+
+std::uint16_t ExtensionBits(const EhloReply& ehlo) {
+  struct Entry {
+    std::string_view keyword;
+    Extension bit;
+  };
+  static constexpr Entry kEntries[] = {
+      {"CHUNKING", kExtChunking},
+      {"STARTTLS", kExtStartTls},
+      {"AUTH", kExtAuth},
+      {"SIZE", kExtSize},
+      {"8BITMIME", kExt8BitMime},
+      {"BINARYMIME", kExtBinaryMime},
+      {"SMTPUTF8", kExtSmtpUtf8},
+      {"DSN", kExtDsn},
+      {"REQUIRETLS", kExtRequireTls},
+      {"PIPELINING", kExtPipelining},
+  };
+  std::uint16_t bits = 0;
+  for (const Capability& capability : ehlo.capabilities) {
+    for (const Entry& e : kEntries) {
+      if (EqualsIgnoreCase(capability.keyword, e.keyword)) bits |= e.bit;
+    }
+  }
+  return bits;
+}
+
 std::string_view Move(std::string_view v, std::uintptr_t shift) {
   if (v.empty()) return {};
   return {reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(v.data()) + shift),
@@ -134,9 +176,38 @@ Session::Session(const Options& options, SessionInput input)
 
 void Session::FeedClient(std::string_view chunk, SessionSink sink) {
   if (client_closed_ || chunk.empty()) return;
-  cbuf_.append(chunk);
   creceived_ += chunk.size();
+  // Where the client's whole lines end, found once per chunk rather than
+  // once per record.
+  const std::size_t lf = chunk.rfind('\n');
+  if (lf != std::string_view::npos) clines_end_ = creceived_ - chunk.size() + lf + 1;
+  // DATA, BDAT and TLS content is counted, never viewed: while it lasts and
+  // nothing earlier is pending, it is read from the caller's chunk instead
+  // of being copied (what ClientStep would do, client first, as Pump does).
+  if (cpos_ == cbuf_.size() && !HoldsClientViews()) {
+    cbase_ += cbuf_.size();
+    cbuf_.clear();
+    cpos_ = 0;
+    const auto on_record = [&](const Record& r) { OnClientRecord(r, false, sink); };
+    while (!chunk.empty() && !client_done_ && !commands_.reading_lines() &&
+           commands_.awaiting() == Awaiting::kNone) {
+      const std::size_t consumed = commands_.FeedRecord(chunk, on_record);
+      chunk.remove_prefix(consumed);
+      cbase_ += consumed;
+      if (decide_after_feed_) DecideAfterFeed(false, sink);
+      if (consumed == 0) break;
+    }
+  }
+  cbuf_.append(chunk);
   Pump(sink);
+}
+
+bool Session::HoldsClientViews() const {
+  for (const Held& h : held_) {
+    const RecordKind kind = h.rec.record.kind;
+    if (kind == RecordKind::kCommand || kind == RecordKind::kAuthResponse) return true;
+  }
+  return false;
 }
 
 void Session::FeedServer(std::string_view chunk, SessionSink sink) {
@@ -278,12 +349,11 @@ bool Session::ClientStep(SessionSink sink) {
     // Only whole lines, so that the records' views point into cbuf_ (and can
     // be held). A line longer than any limit is fed as it comes: the framer
     // reports it over-long without keeping it.
-    const std::string_view unfed(cbuf_.data() + cpos_, cbuf_.size() - cpos_);
-    const std::size_t lf = unfed.rfind('\n');
     const std::size_t limit = MaxCommandLineLimit(options_);  // what the framer buffers
-    if (lf != std::string_view::npos) {
-      if (unfed.size() - (lf + 1) <= limit) end = cpos_ + lf + 1;
-    } else if (unfed.size() <= limit) {
+    if (clines_end_ > cbase_ + cpos_) {
+      const auto lines_end = static_cast<std::size_t>(clines_end_ - cbase_);
+      if (cbuf_.size() - lines_end <= limit) end = lines_end;
+    } else if (cbuf_.size() - cpos_ <= limit) {
       return false;
     }
   }
@@ -334,8 +404,7 @@ void Session::OnClientRecord(const Record& record, bool forced, SessionSink sink
     if (!greeting_seen_ || o < greeting_mark_) {
       rec.violations.Add(Violation::kEarlyTalker);
     } else if (queue_size_ > 0 || o < last_reply_mark_) {
-      const EhloReply* ext = extensions();
-      if (ext == nullptr || !ext->pipelining())
+      if ((advertised_ & kExtPipelining) == 0)
         rec.violations.Add(Violation::kPipeliningNotAdvertised);
       if (open_last_in_group_ > 0 || o < group_end_mark_)
         rec.violations.Add(Violation::kNotLastInGroup);
@@ -377,8 +446,7 @@ void Session::OnClientRecord(const Record& record, bool forced, SessionSink sink
   // elsewhere the reply says whether the server read it as a chunk. Decided
   // after the stream returns (it is inside FeedRecord now).
   if (record.kind == RecordKind::kCommand && record.ok()) {
-    const EhloReply* ext = extensions();
-    if (record.command.verb == Verb::kBdat && ext != nullptr && ext->chunking()) {
+    if (record.command.verb == Verb::kBdat && (advertised_ & kExtChunking) != 0) {
       decide_after_feed_ = true;
     }
   }
@@ -459,33 +527,32 @@ bool Session::CheckOrder(const Command& c, const Dialogue& d) const {
 }
 
 bool Session::CheckAdvertised(const Command& c) const {
-  const EhloReply* ext = extensions();
-  const auto has = [&](std::string_view keyword) { return ext != nullptr && ext->Has(keyword); };
+  const auto has = [&](Extension bit) { return (advertised_ & bit) != 0; };
   switch (c.verb) {
     case Verb::kBdat:
-      return !has("CHUNKING");
+      return !has(kExtChunking);
     case Verb::kStartTls:
-      return !has("STARTTLS");
+      return !has(kExtStartTls);
     case Verb::kAuth:
-      return !has("AUTH");
+      return !has(kExtAuth);
     case Verb::kMail:
     case Verb::kRcpt:
       for (const Param& param : c.params) {
         const std::string_view k = param.keyword;
         if (EqualsIgnoreCase(k, "SIZE")) {
-          if (!has("SIZE")) return true;
+          if (!has(kExtSize)) return true;
         } else if (EqualsIgnoreCase(k, "BODY")) {
-          if (EqualsIgnoreCase(param.value, "8BITMIME") && !has("8BITMIME")) return true;
-          if (EqualsIgnoreCase(param.value, "BINARYMIME") && !has("BINARYMIME")) return true;
+          if (EqualsIgnoreCase(param.value, "8BITMIME") && !has(kExt8BitMime)) return true;
+          if (EqualsIgnoreCase(param.value, "BINARYMIME") && !has(kExtBinaryMime)) return true;
         } else if (EqualsIgnoreCase(k, "SMTPUTF8")) {
-          if (!has("SMTPUTF8")) return true;
+          if (!has(kExtSmtpUtf8)) return true;
         } else if (EqualsIgnoreCase(k, "RET") || EqualsIgnoreCase(k, "ENVID") ||
                    EqualsIgnoreCase(k, "NOTIFY") || EqualsIgnoreCase(k, "ORCPT")) {
-          if (!has("DSN")) return true;
+          if (!has(kExtDsn)) return true;
         } else if (EqualsIgnoreCase(k, "REQUIRETLS")) {
-          if (!has("REQUIRETLS")) return true;
+          if (!has(kExtRequireTls)) return true;
         } else if (EqualsIgnoreCase(k, "AUTH")) {
-          if (!has("AUTH")) return true;
+          if (!has(kExtAuth)) return true;
         }
       }
       return false;
@@ -691,16 +758,27 @@ void Session::ApplyReply(const Pending& p, std::uint16_t code, const Record& rec
           confirmed_.in_mail = false;
           confirmed_.rcpts = 0;
           has_extensions_ = false;
+          advertised_ = 0;
           if (p.verb == Verb::kEhlo && record.is_ehlo) {
-            // Copied: the reply's octets go away after the sink call.
-            const ReplyLines& lines = record.ehlo.reply.lines;
-            ehlo_raw_.assign(lines.raw());
-            const EhloResult again =
-                InterpretEhlo(ReplyFromValidated(ehlo_raw_, 250, lines.size()), options_);
-            if (again.ok()) {
-              extensions_ = again.ehlo;
-              has_extensions_ = true;
-            }
+            // Copied: the reply's octets go away after the sink call. The
+            // views move into the copy; the reply was checked once already.
+            const std::string_view raw = record.ehlo.reply.lines.raw();
+            ehlo_raw_.assign(raw);
+            const auto moved = [&](std::string_view v) {
+              const std::less<const char*> before;
+              if (before(v.data(), raw.data()) || before(raw.data() + raw.size(), v.data())) {
+                return v;  // not in the reply (an empty literal)
+              }
+              return std::string_view(ehlo_raw_.data() + (v.data() - raw.data()), v.size());
+            };
+            extensions_ = record.ehlo;
+            extensions_.reply.lines = ReplyLines(ehlo_raw_, record.ehlo.reply.lines.size());
+            extensions_.reply.enhanced.text = moved(record.ehlo.reply.enhanced.text);
+            extensions_.domain = moved(record.ehlo.domain);
+            extensions_.greeting = moved(record.ehlo.greeting);
+            extensions_.capabilities = Capabilities(extensions_.reply.lines);
+            has_extensions_ = true;
+            advertised_ = ExtensionBits(extensions_);
           }
         } else {
           as_predicted = false;

@@ -197,7 +197,7 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
 
   if (state_ == State::kAuth) {
     record.kind = RecordKind::kAuthResponse;
-    CheckedLine checked = CheckLine(event.line, options_.max_auth_line, options_);
+    CheckedLine checked = CheckLine(event, options_.max_auth_line, options_);
     // Deviations before any error in the response (a bare LF line end);
     // trailing white space lies after it.
     const Deviations before = checked.deviations;
@@ -228,7 +228,8 @@ void CommandStream::HandleLine(const LineFramer::Event& event, RecordSink sink) 
 
   record.kind = RecordKind::kCommand;
   // The same one-line parse the public API offers: framing, octets, grammar.
-  const CommandResult result = ParseCommand(event.line, options_);
+  const CommandResult result = ParseCheckedCommand(
+      CheckLine(event, CommandLineLimit(event.line, options_), options_), options_);
   if (!result.ok()) {
     record.error = Error{result.error.code, event.start + result.error.offset};
     record.deviations = result.deviations;
@@ -567,7 +568,8 @@ std::size_t ReplyStream::FeedImpl(std::string_view chunk, RecordSink sink, bool 
     }
     const std::size_t prior_size = prior.size();
     if (buffered_) buffer_.append(event.line);
-    const ReplyAssembler::Step step = assembler_.AddFramedLine(event.line, event.start);
+    const ReplyAssembler::Step step =
+        assembler_.AddCheckedLine(CheckLine(event, options_.max_reply_line, options_), event.start);
     if (step == ReplyAssembler::Step::kFailed) {
       const std::string_view before =
           buffered_ ? std::string_view(buffer_).substr(0, prior_size) : prior;

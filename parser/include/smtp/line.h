@@ -70,6 +70,9 @@ class LineFramer {
     std::string_view line;
     std::uint64_t start = 0;   // absolute offset of the line's first octet
     std::uint64_t length = 0;  // octets of the line, terminator included
+    // kLine only: the octets before a CRLF end are all textstring octets
+    // (HT, %d32-126), as the framer saw while it looked for the line end.
+    bool clean = false;
   };
 
   explicit LineFramer(std::size_t max_line) : max_line_(max_line) {}
@@ -96,6 +99,12 @@ class LineFramer {
   std::uint64_t partial_length_ = 0;  // octets of it consumed so far
   bool release_buffer_ = false;       // buffer_ was handed out: clear it on the next call
 };
+
+// CheckLine on a line the framer returned (kLine): the same result, without
+// a second look at the octets of a clean line within `limit`. `event.line`
+// must still be valid (see Event).
+[[nodiscard]] CheckedLine CheckLine(const LineFramer::Event& event, std::size_t limit,
+                                    const Options& options) noexcept;
 
 // The words of a line's text: runs of octets other than SP, split lazily
 // (nothing is allocated). Runs of several SP count as one separator, so a

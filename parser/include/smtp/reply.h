@@ -16,6 +16,7 @@
 
 #include "absl/base/attributes.h"
 #include "smtp/error.h"
+#include "smtp/line.h"
 #include "smtp/options.h"
 
 namespace smtp {
@@ -141,6 +142,9 @@ class ReplyAssembler {
   // CheckLine on a whole framed line (terminator included), then AddLine:
   // what every reply reader does with each line.
   [[nodiscard]] Step AddFramedLine(std::string_view line, std::uint64_t line_offset);
+  // AddLine on the result of CheckLine (limit max_reply_line): its error, if
+  // any, fails the reply at line_offset + its offset.
+  [[nodiscard]] Step AddCheckedLine(const CheckedLine& checked, std::uint64_t line_offset);
   // Records a line that failed framing or the octet check.
   Step Fail(Error error) {
     error_ = error;

@@ -179,6 +179,8 @@ class Session {
   };
 
   void Pump(SessionSink sink);
+  // Held records point into cbuf_ (commands and SASL responses).
+  [[nodiscard]] bool HoldsClientViews() const;
   bool ClientStep(SessionSink sink);
   bool ServerStep(SessionSink sink);
   void OnClientRecord(const Record& record, bool forced, SessionSink sink);
@@ -207,6 +209,7 @@ class Session {
   // cbase_; cbuf_[cpos_ ...] have not been fed to commands_.
   std::string cbuf_;
   std::uint64_t cbase_ = 0;
+  std::uint64_t clines_end_ = 0;  // absolute offset just past the last LF received
   std::size_t cpos_ = 0;
   bool client_closed_ = false;
   bool client_done_ = false;  // commands_ finished
@@ -255,6 +258,7 @@ class Session {
   std::string ehlo_raw_;  // the extensions in force, copied
   EhloReply extensions_;
   bool has_extensions_ = false;
+  std::uint16_t advertised_ = 0;  // the extensions in force the checks ask about (bits)
 };
 
 }  // namespace smtp
