@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "smtp/session.h"
 #include "smtp/stream.h"
 
 namespace smtp::bench {
@@ -436,6 +437,67 @@ StreamKind DetectKind(std::string_view input) {
     return StreamKind::kReplies;
   }
   return StreamKind::kCommands;
+}
+
+std::string GenerateSessionReplies(std::string_view client) {
+  std::string server = "220 mx.example.org ESMTP Postfix (Debian/GNU)\r\n";
+  CommandStream stream{Options()};
+  Verb last = Verb::kUnknown;
+  const auto sink = [&](const Record& r) {
+    if (r.error.code == ErrorCode::kIncomplete) return;
+    switch (r.kind) {
+      case RecordKind::kCommand:
+        last = r.ok() ? r.command.verb : Verb::kUnknown;
+        if (!r.ok()) {
+          server += "500 5.5.2 Error: command not recognized\r\n";
+        } else if (last == Verb::kEhlo) {
+          server +=
+              "250-mx.example.org\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-ETRN\r\n"
+              "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-AUTH PLAIN LOGIN\r\n"
+              "250-SMTPUTF8\r\n250 CHUNKING\r\n";
+        } else if (last == Verb::kData) {
+          server += "354 End data with <CR><LF>.<CR><LF>\r\n";
+        } else if (last == Verb::kQuit) {
+          server += "221 2.0.0 Bye\r\n";
+        } else {
+          server += "250 2.1.0 Ok\r\n";
+        }
+        break;
+      case RecordKind::kData:
+        if (last != Verb::kBdat) server += "250 2.0.0 Ok: queued as 4Fq2Zx1Hx4z9\r\n";
+        break;
+      default:
+        break;
+    }
+  };
+  stream.Feed(client, sink);
+  stream.Finish(sink);
+  return server;
+}
+
+ParseCount ParseSession(std::string_view client, std::string_view server, std::size_t chunk) {
+  ParseCount count;
+  const auto sink = [&](const SessionRecord& r) {
+    ++count.records;
+    count.failed += r.record.ok() && r.violations.empty() ? 0 : 1;
+    count.bytes += r.record.length;
+  };
+  Session session(Options(), SessionInput::kTwoStreams);
+  std::size_t at[2] = {0, 0};
+  const std::string_view in[2] = {client, server};
+  while (at[0] < client.size() || at[1] < server.size()) {
+    int side = session.wants() == Direction::kClient ? 0 : 1;
+    if (at[side] >= in[side].size()) side = 1 - side;
+    const std::string_view piece = in[side].substr(at[side], chunk);
+    at[side] += piece.size();
+    if (side == 0) {
+      session.FeedClient(piece, sink);
+    } else {
+      session.FeedServer(piece, sink);
+    }
+  }
+  session.Finish(sink);
+  return count;
 }
 
 ParseCount ParseAll(std::string_view input, StreamKind kind, std::size_t chunk,

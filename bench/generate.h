@@ -52,6 +52,11 @@ std::string GenerateDotLineData(std::size_t target_bytes);
 // DATA whose body lines are all exactly max_data_line (1000) octets.
 std::string GenerateMaxLineData(std::size_t target_bytes);
 
+// The server's side of a session for generated client traffic: a 220
+// greeting, a 10-line EHLO reply (Postfix's), 354 to DATA, "250 ... queued"
+// after content, 221 to QUIT, 500 to a bad line, 250 otherwise.
+std::string GenerateSessionReplies(std::string_view client);
+
 // Checking ------------------------------------------------------------------
 
 enum class StreamKind { kReplies, kCommands };
@@ -72,6 +77,11 @@ ParseCount ParseAll(std::string_view input, StreamKind kind, std::size_t chunk,
 
 // True when every record is ok and the records tile the input. On failure
 // writes a description of the first bad record to `*why`.
+// Reads `client` and `server` with one smtp::Session (two streams), in
+// `chunk`-sized feeds, each side when the session wants it. `failed` counts
+// records that are not ok or carry a violation.
+ParseCount ParseSession(std::string_view client, std::string_view server, std::size_t chunk);
+
 bool CheckAllOk(std::string_view input, StreamKind kind, std::string* why);
 
 }  // namespace smtp::bench

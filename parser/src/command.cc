@@ -1,6 +1,7 @@
 #include "smtp/command.h"
 
 #include <algorithm>
+#include <array>
 #include <iterator>
 
 #include "lexer.h"
@@ -26,13 +27,40 @@ constexpr VerbEntry kVerbs[] = {
     {"STARTTLS", Verb::kStartTls}, {"AUTH", Verb::kAuth},
 };
 
+// The octets of `s` (at most 8) as one integer, the first in the low byte.
+constexpr std::uint64_t Pack(std::string_view s) {
+  std::uint64_t v = 0;
+  for (std::size_t i = s.size(); i-- > 0;)
+    v = v << 8 | static_cast<unsigned char>(s[i]);
+  return v;
+}
+
+constexpr auto kPackedVerbs = [] {
+  std::array<std::uint64_t, std::size(kVerbs)> packed{};
+  for (std::size_t i = 0; i < packed.size(); ++i)
+    packed[i] = Pack(kVerbs[i].name);
+  return packed;
+}();
+
 Verb LookupVerb(std::string_view token) {
-  // Every verb has 4 letters but STARTTLS: compare the length first, then
-  // the first letter, before the whole word.
-  if (token.size() != 4 && token.size() != 8) return Verb::kUnknown;
-  const char first = internal::ToUpper(token[0]);
-  for (const VerbEntry& entry : kVerbs) {
-    if (entry.name[0] == first && EqualsIgnoreCase(token, entry.name)) return entry.verb;
+  // Every verb has 4 letters but STARTTLS, and holds letters only: clearing
+  // bit 5 of each octet upper-cases letters and turns no other octet into
+  // one, so one compare per verb is a case-insensitive match.
+  const auto at = [&](std::size_t i) -> std::uint64_t {
+    return static_cast<unsigned char>(token[i]);
+  };
+  std::uint64_t word = 0;
+  if (token.size() == 4) {
+    word = at(0) | at(1) << 8 | at(2) << 16 | at(3) << 24;
+  } else if (token.size() == 8) {
+    word = at(0) | at(1) << 8 | at(2) << 16 | at(3) << 24 | at(4) << 32 | at(5) << 40 |
+           at(6) << 48 | at(7) << 56;
+  } else {
+    return Verb::kUnknown;
+  }
+  word &= 0xDFDFDFDFDFDFDFDFu;
+  for (std::size_t i = 0; i < kPackedVerbs.size(); ++i) {
+    if (kPackedVerbs[i] == word) return kVerbs[i].verb;
   }
   return Verb::kUnknown;
 }
@@ -103,33 +131,34 @@ std::size_t FindChoiceError(std::string_view value,
 }
 
 // RFC 3461: NOTIFY=NEVER, or a comma list of SUCCESS / FAILURE / DELAY,
-// each at most once. Octet by octet, like FindChoiceError.
+// each at most once. Item by item, each in one pass per choice: an item
+// fails where no choice still open continues it (FindChoiceError).
 std::size_t FindNotifyError(std::string_view value) {
   static constexpr std::string_view kItems[] = {"NEVER", "SUCCESS", "FAILURE", "DELAY"};
   unsigned used = 0;
   bool first = true;
   std::size_t item_start = 0;
-  for (std::size_t i = 0; i <= value.size(); ++i) {
-    const bool at_end = i == value.size();
-    const bool separator = at_end || value[i] == ',';
+  while (true) {
+    const std::size_t comma = value.find(',', item_start);
+    const bool at_end = comma == kNone;
+    const std::size_t item_end = at_end ? value.size() : comma;
+    const std::string_view item = value.substr(item_start, item_end - item_start);
+    std::size_t longest = 0;
     int matched = -1;
-    for (int k = 0; k < 4 && matched < 0; ++k) {
+    for (int k = 0; k < 4; ++k) {
       if (k == 0 ? !first : (used & (1u << k)) != 0) continue;
-      const bool viable =
-          separator ? EqualsIgnoreCase(kItems[k], value.substr(item_start, i - item_start))
-                    : StartsWithIgnoreCase(kItems[k], value.substr(item_start, i - item_start + 1));
-      if (viable) matched = k;
+      const std::size_t common = internal::CommonPrefixIgnoreCase(item, kItems[k]);
+      if (common == item.size() && common == kItems[k].size()) matched = k;
+      longest = std::max(longest, common);
     }
-    if (matched < 0) return i;
-    if (separator) {
-      if (matched == 0 && !at_end) return i;  // NEVER stands alone
-      used |= 1u << matched;
-      if (!at_end && used == 0xEu) return i;  // a ',' after all three
-      first = false;
-      item_start = i + 1;
-    }
+    if (matched < 0) return item_start + longest;
+    if (matched == 0 && !at_end) return item_end;  // NEVER stands alone
+    used |= 1u << matched;
+    if (at_end) return kNone;
+    if (used == 0xEu) return item_end;  // a ',' after all three
+    first = false;
+    item_start = item_end + 1;
   }
-  return kNone;
 }
 
 // RFC 6533 section 3, HEXPOINT: could the hex digits `hex` begin one (with
@@ -370,12 +399,9 @@ class CommandParser {
 
   // The token from pos_ up to the next SP or HT (white space, where only a
   // SP or the line end may stand: an HT there is `syntax`) or the end.
-  // A plain loop: find_first_of calls memchr over its set for every octet.
+  // (Not find_first_of: it calls memchr over its set for every octet.)
   std::string_view Token() const {
-    std::size_t end = pos_;
-    while (end < s_.size() && s_[end] != ' ' && s_[end] != '\t')
-      ++end;
-    return s_.substr(pos_, end - pos_);
+    return s_.substr(pos_, internal::FindSpaceOrTab(s_, pos_) - pos_);
   }
 
   internal::HostRules Rules() const {

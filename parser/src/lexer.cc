@@ -1,8 +1,11 @@
 #include "lexer.h"
 
 #include <algorithm>
-
 #include <string_view>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace smtp::internal {
 namespace {
@@ -191,6 +194,24 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t pos) noexcept {
   return length;
 }
 
+std::size_t FindSpaceOrTab(std::string_view s, std::size_t from) noexcept {
+  const std::size_t n = s.size();
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' ');
+  const __m128i ht = _mm_set1_epi8('\t');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, ht))));
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < n && s[i] != ' ' && s[i] != '\t')
+    ++i;
+  return i;
+}
+
 bool ParseUint64(std::string_view digits, std::uint64_t* value) noexcept {
   return FindUint64Error(digits, value) == kNone;
 }
@@ -224,9 +245,20 @@ Error CheckDomain(std::string_view s, const HostRules& rules) noexcept {
       label_start = ++i;
       continue;
     }
-    const std::size_t length = Is(c, kLdh) ? 1 : (c >= 0x80 ? Utf8Char(s, i, rules.utf8) : 0);
-    if (length == 0) return Fail(ErrorCode::kBadDomain, i);
     if (c == '-' && i == label_start) return Fail(ErrorCode::kBadDomain, i);
+    if (Is(c, kLdh)) {
+      // A run of LDH octets at once; it fails at the octet that makes the
+      // label 64 octets or the domain 256, if it reaches one.
+      std::size_t end = i + 1;
+      while (end < n && Is(s[end], kLdh))
+        ++end;
+      const std::size_t crossing = std::min<std::size_t>(label_start + 63, 255);
+      if (end > crossing) return Fail(ErrorCode::kBadDomain, crossing);
+      i = end;
+      continue;
+    }
+    const std::size_t length = c >= 0x80 ? Utf8Char(s, i, rules.utf8) : 0;
+    if (length == 0) return Fail(ErrorCode::kBadDomain, i);
     // A label of 64 octets, a domain of 256: the character that crosses.
     if (i + length - label_start > 63 || i + length > 255) return Fail(ErrorCode::kBadDomain, i);
     i += length;
@@ -384,7 +416,14 @@ Error CheckMailbox(std::string_view mailbox, const HostRules& rules) noexcept {
         need_atom = true;
         step = 1;
       } else if (Is(c, kAtext)) {
-        step = 1;
+        // A run of atext at once; it fails at the 65th octet if it reaches it.
+        std::size_t end = i + 1;
+        while (end < n && Is(mailbox[end], kAtext))
+          ++end;
+        if (end > kMaxLocalPart) return Fail(ErrorCode::kBadPath, kMaxLocalPart);
+        need_atom = false;
+        i = end;
+        continue;
       } else if (c >= 0x80) {
         step = Utf8Char(mailbox, i, utf8);
       }

@@ -76,6 +76,10 @@ extern const CharTable kCharTable;
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
+// The index of the first SP or HT in s[from, s.size()), or s.size(): where
+// a token ends. 16 octets at a time with SSE2.
+[[nodiscard]] std::size_t FindSpaceOrTab(std::string_view s, std::size_t from) noexcept;
+
 // Octets of the well-formed UTF-8 sequence starting at s[pos] (a lead byte
 // >= 0x80), 0 if malformed: overlong forms, surrogates and code points above
 // U+10FFFF are malformed.
