@@ -93,16 +93,6 @@ CheckedLine CheckLine(std::string_view line, std::size_t limit, const Options& o
   return result;
 }
 
-CheckedLine CheckLine(const LineFramer::Event& event, std::size_t limit,
-                      const Options& options) noexcept {
-  if (event.clean && event.length <= limit) {
-    CheckedLine result;
-    result.content = event.line.substr(0, event.line.size() - 2);
-    return result;
-  }
-  return CheckLine(event.line, limit, options);
-}
-
 LineFramer::Event LineFramer::Next(std::string_view chunk, std::uint64_t chunk_offset,
                                    std::size_t* pos) {
   if (release_buffer_) {

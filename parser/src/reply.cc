@@ -117,6 +117,14 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
   if (lines_ >= options_->max_reply_lines) {
     return Fail(Error{ErrorCode::kTooManyLines, line_offset});
   }
+  if (lines_ > 0 && content.size() >= 3 && content[0] == code_text_[0] &&
+      content[1] == code_text_[1] && content[2] == code_text_[2] &&
+      (content.size() == 3 || content[3] == ' ' || content[3] == '-')) {
+    // The common case: the reply's code and a separator (or nothing), all
+    // that ParseReplyLineContent would check of a line whose code is known.
+    ++lines_;
+    return content.size() > 3 && content[3] == '-' ? Step::kMore : Step::kDone;
+  }
   if (lines_ > 0) {
     // The code octet by octet: the first that differs from the reply's code
     // is a mismatch (reported at the line start, before anything later on
@@ -137,7 +145,10 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
   if (!line.ok()) {
     return Fail(Error{line.error.code, line_offset + line.error.offset});
   }
-  if (lines_ == 0) code_ = line.line.code;
+  if (lines_ == 0) {
+    code_ = line.line.code;
+    content.copy(code_text_, 3);
+  }
   deviations_.Add(line.deviations);
   ++lines_;
   return line.line.continued ? Step::kMore : Step::kDone;

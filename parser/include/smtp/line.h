@@ -103,8 +103,16 @@ class LineFramer {
 // CheckLine on a line the framer returned (kLine): the same result, without
 // a second look at the octets of a clean line within `limit`. `event.line`
 // must still be valid (see Event).
-[[nodiscard]] CheckedLine CheckLine(const LineFramer::Event& event, std::size_t limit,
-                                    const Options& options) noexcept;
+// Inline: every line of a stream passes here.
+[[nodiscard]] inline CheckedLine CheckLine(const LineFramer::Event& event, std::size_t limit,
+                                           const Options& options) noexcept {
+  if (event.clean && event.length <= limit) {
+    CheckedLine result;
+    result.content = event.line.substr(0, event.line.size() - 2);
+    return result;
+  }
+  return CheckLine(event.line, limit, options);
+}
 
 // The words of a line's text: runs of octets other than SP, split lazily
 // (nothing is allocated). Runs of several SP count as one separator, so a

@@ -162,6 +162,7 @@ class ReplyAssembler {
   Error error_;
   Deviations deviations_;
   std::uint16_t code_ = 0;
+  char code_text_[3] = {};  // code_ as sent, for the next lines' compare
   std::size_t lines_ = 0;
 };
 
