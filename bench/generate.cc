@@ -297,6 +297,15 @@ std::string GenerateReplies(std::size_t target_bytes, std::uint64_t seed) {
   return out;
 }
 
+std::string GenerateEhloReplies(std::size_t target_bytes, std::uint64_t seed) {
+  Rng rng(seed);
+  std::string out;
+  out.reserve(target_bytes + 1024);
+  while (out.size() < target_bytes)
+    AppendEhloReply(rng, &out);
+  return out;
+}
+
 std::string GenerateCommands(std::size_t target_bytes, std::uint64_t seed) {
   Rng rng(seed);
   std::string out;
@@ -513,8 +522,9 @@ ParseCount ParseAll(std::string_view input, StreamKind kind, std::size_t chunk,
       stream.Feed(input.substr(pos, chunk), sink);
     stream.Finish(sink);
   };
-  if (kind == StreamKind::kReplies) {
-    ReplyStream stream(options, ReplyMode::kReplies);
+  if (kind != StreamKind::kCommands) {
+    ReplyStream stream(options,
+                       kind == StreamKind::kEhloReplies ? ReplyMode::kEhlo : ReplyMode::kReplies);
     feed(stream);
   } else {
     CommandStream stream(options);
@@ -540,8 +550,9 @@ bool CheckAllOk(std::string_view input, StreamKind kind, std::string* why) {
     expected_offset = r.offset + r.length;
   };
   const Options options;
-  if (kind == StreamKind::kReplies) {
-    ReplyStream stream(options, ReplyMode::kReplies);
+  if (kind != StreamKind::kCommands) {
+    ReplyStream stream(options,
+                       kind == StreamKind::kEhloReplies ? ReplyMode::kEhlo : ReplyMode::kReplies);
     stream.Feed(input, sink);
     stream.Finish(sink);
   } else {

@@ -20,6 +20,10 @@ namespace smtp::bench {
 // lines. At least `target_bytes` octets, whole replies only.
 std::string GenerateReplies(std::size_t target_bytes, std::uint64_t seed = 1);
 
+// EHLO replies only (the 30% above), for the reply stream in EHLO mode, where
+// every 250 reply is read as one and all EHLO checks run.
+std::string GenerateEhloReplies(std::size_t target_bytes, std::uint64_t seed = 1);
+
 // Client sessions: EHLO (domain or address literal), 1-4 transactions of
 // MAIL (SIZE/BODY/RET/ENVID/AUTH/SMTPUTF8) and 1-5 RCPT (NOTIFY/ORCPT), each
 // ended by RSET, with an occasional NOOP, and QUIT. No DATA: these are the
@@ -59,7 +63,8 @@ std::string GenerateSessionReplies(std::string_view client);
 
 // Checking ------------------------------------------------------------------
 
-enum class StreamKind { kReplies, kCommands };
+// kEhloReplies: replies read in ReplyMode::kEhlo (never detected: asked for).
+enum class StreamKind { kReplies, kCommands, kEhloReplies };
 
 // Guesses from the first octets: a reply starts with three digits.
 StreamKind DetectKind(std::string_view input);
@@ -70,7 +75,8 @@ struct ParseCount {
   std::uint64_t bytes = 0;  // sum of record lengths
 };
 
-// Parses `input` with the stream parser (replies in EHLO mode) in
+// Parses `input` with the stream parser (replies in plain mode unless
+// kEhloReplies) in
 // `chunk`-sized feeds and counts records and failures.
 ParseCount ParseAll(std::string_view input, StreamKind kind, std::size_t chunk,
                     const Options& options = Options());

@@ -1,20 +1,21 @@
 // smtp-bench: parse throughput of the stream parser on a file.
 //
-//   smtp-bench FILE [--replies|--commands] [--chunk N] [--runs N]
+//   smtp-bench FILE [--replies|--ehlo|--commands] [--chunk N] [--runs N]
 //   smtp-bench --generate KIND SIZE_MB OUT [--body BYTES] [--seed N]
 //   smtp-bench --kind FILE     prints "replies" or "commands"
 //   smtp-bench --session CLIENT SERVER [--chunk N] [--runs N]
 //
 // The first form reads FILE into memory, detects replies or commands from
 // its first octets (or takes --replies / --commands), parses it with the
-// stream parser (replies in plain mode, default strict Options) in chunks of
+// stream parser (replies in plain mode, or with --ehlo in EHLO mode, default
+// strict Options) in chunks of
 // --chunk octets (default 65536), best of --runs runs (default 3) on the
 // monotonic clock, parse only, checks that every record is ok, and prints
 //   MB/s=<n> items/s=<n> items=<n>
 // with MB = 1e6 bytes and items = records. Exit status 1 if a record failed.
 //
 // The second form writes generated input (bench/generate.h): KIND is
-// replies, commands, data (messages with --body octet bodies, default
+// replies, ehlo-replies, commands, data (messages with --body octet bodies, default
 // 16384), maxline-replies, 1000line-replies, maxline-commands, manyparams,
 // dotlines, maxline-data, or session (commands in OUT and the replies a
 // server would give them in OUT.server, GenerateSessionReplies).
@@ -42,8 +43,8 @@ namespace {
 using smtp::bench::StreamKind;
 
 int Usage() {
-  std::cerr << "usage: smtp-bench FILE [--replies|--commands] [--chunk N] [--runs N]\n"
-               "       smtp-bench --generate replies|commands|data|maxline-replies|"
+  std::cerr << "usage: smtp-bench FILE [--replies|--ehlo|--commands] [--chunk N] [--runs N]\n"
+               "       smtp-bench --generate replies|ehlo-replies|commands|data|maxline-replies|"
                "1000line-replies|maxline-commands|manyparams|dotlines|maxline-data|session "
                "SIZE_MB OUT [--body BYTES] [--seed N]\n"
                "       smtp-bench --session CLIENT SERVER [--chunk N] [--runs N]\n";
@@ -85,8 +86,12 @@ int Generate(int argc, char** argv) {
   const std::size_t bytes = size_mb * 1000 * 1000;
   std::string data;
   namespace b = smtp::bench;
+  StreamKind check = StreamKind::kReplies;
   if (kind == "replies") {
     data = b::GenerateReplies(bytes, seed);
+  } else if (kind == "ehlo-replies") {
+    data = b::GenerateEhloReplies(bytes, seed);
+    check = StreamKind::kEhloReplies;
   } else if (kind == "commands") {
     data = b::GenerateCommands(bytes, seed);
   } else if (kind == "data") {
@@ -118,7 +123,8 @@ int Generate(int argc, char** argv) {
     return Usage();
   }
   std::string why;
-  if (!b::CheckAllOk(data, b::DetectKind(data), &why)) {
+  if (check != StreamKind::kEhloReplies) check = b::DetectKind(data);
+  if (!b::CheckAllOk(data, check, &why)) {
     std::cerr << "smtp-bench: generated input does not parse: " << why << "\n";
     return 1;
   }
@@ -208,6 +214,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--replies") == 0) {
       kind = StreamKind::kReplies;
+      kind_given = true;
+    } else if (std::strcmp(argv[i], "--ehlo") == 0) {
+      kind = StreamKind::kEhloReplies;
       kind_given = true;
     } else if (std::strcmp(argv[i], "--commands") == 0) {
       kind = StreamKind::kCommands;

@@ -261,6 +261,38 @@ TEST(InterpretEhloTest, OffsetsAreRelativeToTheReply) {
   EXPECT_TRUE(ok.ehlo.reply == good.reply);
 }
 
+// The line-by-line checker the stream uses: spans, not views, for the
+// domain and greeting (the lines may come from several chunks); after the
+// first error later lines are not looked at; deviations are those before it.
+TEST(EhloLineCheckerTest, LineByLine) {
+  const Options lenient = LenientOptions();
+  EhloLineChecker checker(lenient);
+  checker.AddLine(EhloLineText("250-mx.example hello there"), 4);
+  ASSERT_TRUE(checker.ok());
+  EXPECT_EQ(checker.domain().offset, 4u);
+  EXPECT_EQ(checker.domain().size, 10u);
+  EXPECT_EQ(checker.greeting().offset, 15u);
+  EXPECT_EQ(checker.greeting().size, 11u);
+  checker.AddLine("SIZE 10 ", 32);  // trailing space: a deviation in lenient
+  EXPECT_TRUE(checker.ok());
+  EXPECT_EQ(DeviationNames(checker.deviations()), "trailing_space");
+  checker.AddLine("X_Y", 46);
+  EXPECT_EQ(checker.error(), (Error{E::kBadKeyword, 47}));
+  checker.AddLine("-bad", 55);  // not looked at
+  EXPECT_EQ(checker.error(), (Error{E::kBadKeyword, 47}));
+  EXPECT_EQ(DeviationNames(checker.deviations()), "trailing_space");
+  checker.Reset();
+  EXPECT_TRUE(checker.ok());
+  EXPECT_EQ(checker.deviations(), Deviations{});
+  checker.AddLine(EhloLineText("250 mx"), EhloLineTextOffset("250 mx"));
+  ASSERT_TRUE(checker.ok());
+  EXPECT_EQ(checker.domain().offset, 4u);
+  EXPECT_EQ(checker.greeting().size, 0u);
+  EXPECT_EQ(EhloLineText("250"), "");
+  EXPECT_EQ(EhloLineTextOffset("250"), 3u);
+  EXPECT_EQ(EhloLineTextOffset("250 "), 4u);
+}
+
 // SPEC section 4 in EHLO replies: strict reads trailing white space as
 // content, so an earlier bad octet on the line comes first; a SP that could
 // still begin a parameter or greeting fails at the line end.

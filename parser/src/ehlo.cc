@@ -24,28 +24,30 @@ Capability SplitCapability(std::string_view text) {
   return capability;
 }
 
+// The line rules; `deviations`, `domain` and `greeting` receive what the
+// lines use and hold.
 class EhloChecker {
  public:
-  EhloChecker(const Options& options, EhloResult* result) : options_(options), result_(result) {}
+  EhloChecker(const Options& options, Deviations* deviations, std::string_view* domain,
+              std::string_view* greeting)
+      : options_(options), deviations_(deviations), domain_(domain), greeting_(greeting) {}
 
   // `text` is the first line's text, starting at `offset`.
   Error CheckFirstLine(std::string_view text, std::uint64_t offset) {
-    std::size_t end = 0;
-    while (end < text.size() && text[end] != ' ' && text[end] != '\t')
-      ++end;
+    const std::size_t end = internal::FindSpaceOrTab(text, 0);
     const std::string_view domain = text.substr(0, end);
     // RFC 6531 section 3.7.1: the domain in the EHLO response is LDH labels
     // or A-labels, also with SMTPUTF8.
-    const internal::HostRules rules{/*utf8=*/false, options_.lenient(), &result_->deviations};
+    const internal::HostRules rules{/*utf8=*/false, options_.lenient(), deviations_};
     if (Error e = internal::CheckDomain(domain, rules); !e.ok()) {
       return Error{ErrorCode::kBadDomain, offset + e.offset};
     }
-    result_->ehlo.domain = domain;
+    *domain_ = domain;
     if (end == text.size()) return {};
     // Domain SP ehlo-greet, ehlo-greet = 1*(%d0-9 / %d11-12 / %d14-127):
     // a greeting of white space only is still a greeting (RFC 5321 4.1.1.1).
     if (text[end] == ' ' && end + 1 < text.size()) {
-      result_->ehlo.greeting = text.substr(end + 1);
+      *greeting_ = text.substr(end + 1);
       return {};
     }
     // Only white space after the domain, with no greeting after a SP:
@@ -56,12 +58,12 @@ class EhloChecker {
         // cannot follow the domain.
         return Error{ErrorCode::kSyntax, offset + (text[end] == ' ' ? text.size() : end)};
       }
-      result_->deviations.Add(Deviation::kTrailingSpace);
+      deviations_->Add(Deviation::kTrailingSpace);
       return {};
     }
     // Domain SP ehlo-greet: the separator is one SP.
     if (text[end] != ' ') return Error{ErrorCode::kSyntax, offset + end};
-    result_->ehlo.greeting = text.substr(end + 1);
+    *greeting_ = text.substr(end + 1);
     return {};
   }
 
@@ -72,7 +74,7 @@ class EhloChecker {
     // end, since a parameter could follow the SP).
     const std::string_view stripped = internal::StripTrailingSpace(text);
     if (options_.lenient() && stripped.size() < text.size()) {
-      result_->deviations.Add(Deviation::kTrailingSpace);
+      deviations_->Add(Deviation::kTrailingSpace);
       text = stripped;
     }
     if (text.empty() || !internal::IsLetDig(text[0])) return Bad(offset);
@@ -81,7 +83,7 @@ class EhloChecker {
       ++pos;
     if (pos < text.size() && text[pos] == '=' && EqualsIgnoreCase(text.substr(0, pos), "AUTH")) {
       if (!options_.lenient()) return Bad(offset + pos);
-      result_->deviations.Add(Deviation::kOldAuthSyntax);
+      deviations_->Add(Deviation::kOldAuthSyntax);
       ++pos;
       if (pos >= text.size()) return Bad(offset + pos);
       return CheckParams(text, pos, offset);
@@ -99,7 +101,7 @@ class EhloChecker {
     while (true) {
       if (pos < text.size() && text[pos] == ' ') {
         if (!options_.lenient()) return Bad(offset + pos);
-        result_->deviations.Add(Deviation::kExtraSpace);
+        deviations_->Add(Deviation::kExtraSpace);
         while (pos < text.size() && text[pos] == ' ')
           ++pos;
       }
@@ -115,7 +117,9 @@ class EhloChecker {
   }
 
   const Options& options_;
-  EhloResult* result_;
+  Deviations* deviations_;
+  std::string_view* domain_;
+  std::string_view* greeting_;
 };
 
 }  // namespace
@@ -154,39 +158,82 @@ CapabilityParams EhloReply::auth_mechanisms() const {
   return auth.has_value() ? auth->params : CapabilityParams();
 }
 
+void EhloLineChecker::AddLine(std::string_view text, std::uint64_t text_offset) {
+  if (!error_.ok()) return;
+  Deviations used = deviations_;
+  std::string_view domain, greeting;
+  EhloChecker checker(*options_, &used, &domain, &greeting);
+  const bool first = first_;
+  const Error e = first ? checker.CheckFirstLine(text, text_offset)
+                        : checker.CheckKeywordLine(text, text_offset);
+  first_ = false;
+  if (!e.ok()) {
+    // An error lists the deviations of the lines before the failing one.
+    error_ = e;
+    return;
+  }
+  deviations_ = used;
+  if (first) {
+    const auto span = [&](std::string_view v) {
+      return Span{text_offset + static_cast<std::uint64_t>(v.data() - text.data()), v.size()};
+    };
+    domain_ = span(domain);
+    if (!greeting.empty()) greeting_ = span(greeting);
+  }
+}
+
+void EhloLineChecker::Reset() noexcept {
+  error_ = Error{};
+  deviations_ = Deviations{};
+  domain_ = {};
+  greeting_ = {};
+  first_ = true;
+}
+
 EhloResult InterpretEhlo(const Reply& reply, const Options& options) {
   EhloResult result;
   if (reply.code != 250) {
     result.error = Error{ErrorCode::kBadReplyCode, 0};
     return result;
   }
-  EhloChecker checker(options, &result);
+  EhloLineChecker checker(options);
   const std::string_view raw = reply.lines.raw();
   std::size_t pos = 0;
-  bool first = true;
-  while (pos < raw.size()) {
-    const Deviations before = result.deviations;  // of the lines before this one
+  while (pos < raw.size() && checker.ok()) {
     const void* found = std::memchr(raw.data() + pos, '\n', raw.size() - pos);
     const std::size_t lf =
         found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - raw.data())
                          : raw.size();
     std::string_view content = raw.substr(pos, lf - pos);
     if (!content.empty() && content.back() == '\r') content.remove_suffix(1);
-    const std::size_t text_offset = content.size() > 3 ? 4 : 3;
-    const std::string_view text = content.size() > 4 ? content.substr(4) : std::string_view();
-    const Error e = first ? checker.CheckFirstLine(text, pos + text_offset)
-                          : checker.CheckKeywordLine(text, pos + text_offset);
-    if (!e.ok()) {
-      // An error lists the deviations of the lines before the failing one.
-      result.error = e;
-      result.deviations = before;
-      result.ehlo = EhloReply{};
-      return result;
-    }
-    first = false;
+    checker.AddLine(EhloLineText(content), pos + EhloLineTextOffset(content));
     pos = lf + 1;
   }
+  return EhloFromChecker(reply, checker);
+}
+
+std::string_view EhloLineText(std::string_view content) noexcept {
+  return content.size() > 4 ? content.substr(4) : std::string_view();
+}
+
+std::size_t EhloLineTextOffset(std::string_view content) noexcept {
+  return content.size() > 3 ? 4 : 3;
+}
+
+EhloResult EhloFromChecker(const Reply& reply, const EhloLineChecker& checker) {
+  EhloResult result;
+  result.deviations = checker.deviations();
+  if (!checker.ok()) {
+    result.error = checker.error();
+    return result;
+  }
   result.ehlo.reply = reply;
+  const std::string_view raw = reply.lines.raw();
+  const auto view = [&](EhloLineChecker::Span span) {
+    return raw.substr(static_cast<std::size_t>(span.offset), static_cast<std::size_t>(span.size));
+  };
+  result.ehlo.domain = view(checker.domain());
+  if (checker.greeting().size != 0) result.ehlo.greeting = view(checker.greeting());
   result.ehlo.capabilities = Capabilities(reply.lines);
   return result;
 }

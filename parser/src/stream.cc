@@ -474,13 +474,18 @@ void CommandStream::Finish(RecordSink sink) {
 // ReplyStream
 
 ReplyStream::ReplyStream(const Options& options, ReplyMode mode)
-    : options_(options), mode_(mode), framer_(options.max_reply_line), assembler_(options_) {}
+    : options_(options),
+      mode_(mode),
+      framer_(options.max_reply_line),
+      assembler_(options_),
+      ehlo_(options_) {}
 
 void ReplyStream::EndReply() {
   in_reply_ = false;
   buffered_ = false;
   buffer_.clear();
   assembler_.Reset();
+  ehlo_.Reset();
 }
 
 void ReplyStream::Fail(std::uint64_t end, Error error, Deviations deviations, RecordSink sink) {
@@ -502,7 +507,8 @@ void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
   record.reply = ReplyFromValidated(raw, assembler_.code(), assembler_.line_count());
   record.deviations = assembler_.deviations();
   if (mode_ == ReplyMode::kEhlo && record.reply.code == 250) {
-    const EhloResult ehlo = InterpretEhlo(record.reply, options_);
+    // Every line was checked as it was read (FeedImpl).
+    const EhloResult ehlo = EhloFromChecker(record.reply, ehlo_);
     if (!ehlo.ok()) {
       record.error = Error{ehlo.error.code, reply_start_ + ehlo.error.offset};
       record.deviations.Add(ehlo.deviations);
@@ -517,16 +523,14 @@ void ReplyStream::Complete(std::string_view raw, RecordSink sink) {
   EndReply();
 }
 
-Error ReplyStream::EarliestError(Error error, std::string_view prior,
-                                 Deviations* deviations) const {
+Error ReplyStream::EarliestError(Error error, Deviations* deviations) const {
   // In ehlo mode a 250 reply that fails on a later line may already break
   // the EHLO grammar earlier: the first offending octet is reported.
   *deviations = assembler_.deviations();
   if (mode_ != ReplyMode::kEhlo || assembler_.code() != 250) return error;
-  const EhloResult ehlo = FirstEhloError(prior, assembler_.line_count(), options_);
-  if (ehlo.ok()) return error;
-  deviations->Add(ehlo.deviations);
-  return Error{ehlo.error.code, reply_start_ + ehlo.error.offset};
+  if (ehlo_.ok()) return error;
+  deviations->Add(ehlo_.deviations());
+  return Error{ehlo_.error().code, reply_start_ + ehlo_.error().offset};
 }
 
 void ReplyStream::Feed(std::string_view chunk, RecordSink sink) {
@@ -554,27 +558,26 @@ std::size_t ReplyStream::FeedImpl(std::string_view chunk, RecordSink sink, bool 
       buffered_ = !in_chunk;
     }
     const std::uint64_t end = event.start + event.length;
-    // The complete lines before this one (an EHLO error in them comes first).
-    const std::string_view prior =
-        buffered_ ? std::string_view(buffer_) : chunk.substr(begin, line_pos - begin);
     if (event.kind == LineFramer::Kind::kOverlong) {
       Deviations deviations;
-      const Error error =
-          EarliestError(Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line},
-                        prior, &deviations);
+      const Error error = EarliestError(
+          Error{ErrorCode::kLineTooLong, event.start + options_.max_reply_line}, &deviations);
       Fail(end, error, deviations, sink);
       emitted = true;
       continue;
     }
-    const std::size_t prior_size = prior.size();
     if (buffered_) buffer_.append(event.line);
-    const ReplyAssembler::Step step =
-        assembler_.AddCheckedLine(CheckLine(event, options_.max_reply_line, options_), event.start);
+    const CheckedLine checked = CheckLine(event, options_.max_reply_line, options_);
+    const ReplyAssembler::Step step = assembler_.AddCheckedLine(checked, event.start);
+    if (step != ReplyAssembler::Step::kFailed && mode_ == ReplyMode::kEhlo &&
+        assembler_.code() == 250) {
+      // The EHLO checks of this line now, not in a second pass over the reply.
+      ehlo_.AddLine(EhloLineText(checked.content),
+                    event.start - reply_start_ + EhloLineTextOffset(checked.content));
+    }
     if (step == ReplyAssembler::Step::kFailed) {
-      const std::string_view before =
-          buffered_ ? std::string_view(buffer_).substr(0, prior_size) : prior;
       Deviations deviations;
-      const Error error = EarliestError(assembler_.error(), before, &deviations);
+      const Error error = EarliestError(assembler_.error(), &deviations);
       Fail(end, error, deviations, sink);
       emitted = true;
     } else if (step == ReplyAssembler::Step::kDone) {

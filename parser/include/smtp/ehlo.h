@@ -105,6 +105,44 @@ struct EhloResult {
   [[nodiscard]] bool ok() const noexcept { return error.ok(); }
 };
 
+// Checks the lines of a 250 reply as an EHLO reply one at a time, as they
+// are read (RFC 5321 section 4.1.1.1: Domain [SP ehlo-greet] on the first
+// line, ehlo-line on the others): the stream parser needs no second pass
+// over the reply. InterpretEhlo runs the same checks over a whole reply.
+class EhloLineChecker {
+ public:
+  explicit EhloLineChecker(const Options& options) : options_(&options) {}
+
+  // The next line's text (after the code and separator, no terminator),
+  // starting at `text_offset` relative to the reply. After the first error
+  // later lines are not looked at.
+  void AddLine(std::string_view text, std::uint64_t text_offset);
+
+  [[nodiscard]] bool ok() const noexcept { return error_.ok(); }
+  // The first error (kBadDomain, kSyntax, kBadKeyword; offset relative to
+  // the reply), or ok.
+  [[nodiscard]] const Error& error() const noexcept { return error_; }
+  // The deviations of the lines before the error, or of every line.
+  [[nodiscard]] Deviations deviations() const noexcept { return deviations_; }
+  // Where the first line's Domain and greeting are, relative to the reply
+  // (the lines may have been read from several chunks: no views are kept).
+  struct Span {
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+  };
+  [[nodiscard]] Span domain() const noexcept { return domain_; }
+  [[nodiscard]] Span greeting() const noexcept { return greeting_; }
+  void Reset() noexcept;
+
+ private:
+  const Options* options_;
+  Error error_;
+  Deviations deviations_;
+  Span domain_;
+  Span greeting_;  // size 0: no greeting
+  bool first_ = true;
+};
+
 // Parses a whole EHLO reply (every line with its terminator). The reply must
 // be a 250 reply; any reply grammar error is reported as by ParseReply.
 [[nodiscard]] EhloResult ParseEhloReply(std::string_view text ABSL_ATTRIBUTE_LIFETIME_BOUND,
@@ -114,6 +152,16 @@ struct EhloResult {
 // Domain [SP ehlo-greet] and each ehlo-line. Offsets are relative to the
 // start of reply.lines.raw(). Used by ParseEhloReply and the stream parser.
 [[nodiscard]] EhloResult InterpretEhlo(const Reply& reply, const Options& options);
+
+// The text of a reply line's content (no terminator) for AddLine: after
+// the code and separator, "" when none; and where it starts in the line.
+[[nodiscard]] std::string_view EhloLineText(std::string_view content) noexcept;
+[[nodiscard]] std::size_t EhloLineTextOffset(std::string_view content) noexcept;
+
+// The result for `reply` (a valid 250 reply) whose every line `checker`
+// saw: its error, or the EhloReply (domain and greeting point into reply).
+[[nodiscard]] EhloResult EhloFromChecker(const Reply& reply ABSL_ATTRIBUTE_LIFETIME_BOUND,
+                                         const EhloLineChecker& checker);
 
 // For a 250 reply that failed on a later line: the first EHLO grammar error
 // in its `line_count` complete, valid lines before that line (the last may

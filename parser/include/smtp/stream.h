@@ -185,15 +185,16 @@ class ReplyStream {
   std::size_t FeedImpl(std::string_view chunk, RecordSink sink, bool one_reply);
   void Complete(std::string_view raw, RecordSink sink);
   void Fail(std::uint64_t end, Error error, Deviations deviations, RecordSink sink);
-  // The error to report and, in *deviations, those used before it.
-  [[nodiscard]] Error EarliestError(Error error, std::string_view prior,
-                                    Deviations* deviations) const;
+  // The error to report (an EHLO error in the lines before comes first)
+  // and, in *deviations, those used before it.
+  [[nodiscard]] Error EarliestError(Error error, Deviations* deviations) const;
   void EndReply();
 
   Options options_;
   ReplyMode mode_;
   LineFramer framer_;
   ReplyAssembler assembler_;  // points at options_: the stream is not copyable
+  EhloLineChecker ehlo_;      // ehlo mode, a 250 reply: its lines so far
   std::uint64_t offset_ = 0;
   std::uint64_t reply_start_ = 0;
   bool in_reply_ = false;
