@@ -30,9 +30,9 @@ SMTP_PACKAGES := cmake ninja-build g++ clang-14 libclang-rt-14-dev llvm-14 \
   libgtest-dev libgmock-dev libbenchmark-dev libabsl-dev zlib1g-dev \
   pkg-config libpcap-dev libtins-dev python3-aiosmtpd tcpdump openssl iproute2
 SMTP_EXTRA_PACKAGES ?=
-# test-lint and test-scripts: pyflakes3, shellcheck; bench/compare.sh (Go);
-# make format.
-SMTP_PACKAGES += python3 python3-pyflakes shellcheck golang-go clang-format-14
+# test-lint and test-scripts: pyflakes3, shellcheck; bench/compare.sh (Go,
+# and valgrind's callgrind for instruction counts); make format.
+SMTP_PACKAGES += python3 python3-pyflakes shellcheck golang-go valgrind clang-format-14
 # make fuzz: coverage-over-time plots (gnuplot); make coverage: llvm-cov
 # (llvm-14, above).
 SMTP_PACKAGES += gnuplot-nox

@@ -345,7 +345,7 @@ class Scripts(unittest.TestCase):
         shutil.copy(doc_src, doc)
         before = snapshot(os.path.join(ROOT, "docs"))
         r = self.run_cmd([os.path.join(ROOT, "bench", "compare.sh"), ARGS.gcc_build],
-                         env={"SIZE_MB": "1", "DOC": doc})
+                         env={"SIZE_MB": "1", "INSTR_MB": "1", "DOC": doc})
         self.assertEqual(r.returncode, 0, self.output)
         self.assertEqual(snapshot(os.path.join(ROOT, "docs")), before, "docs/ changed")
         m = re.search(r"<!-- compare:begin -->\n.*<!-- compare:end -->\n", r.stdout, re.S)
@@ -354,19 +354,22 @@ class Scripts(unittest.TestCase):
         self.assertRegex(section, r"Measured by `bench/compare.sh` on \d{4}-\d\d-\d\d, 1 MB per input")
         rows = [ln for ln in section.splitlines() if ln.startswith("| ")]
         self.assertEqual(rows[0], "| input | smtp-bench MB/s | memchr MB/s | smtp / memchr | "
-                         "Go textproto MB/s | smtp / Go | Python smtplib MB/s | smtp / Python |")
+                         "Go textproto MB/s | smtp / Go | Python smtplib MB/s | smtp / Python | "
+                         "smtp instr/B | memchr instr/B |")
         names = [row.split(" | ")[0][2:] for row in rows[1:]]
         self.assertEqual(names, [
-            "replies", "commands", "data (16 KiB bodies)", "data (1 MiB bodies)",
+            "replies", "replies (EHLO mode: EHLO replies, all checks)", "commands",
+            "data (16 KiB bodies)", "data (1 MiB bodies)",
             "adversarial: max-length reply lines", "adversarial: 1000-line replies",
             "adversarial: max-length command lines", "adversarial: many parameters",
             "adversarial: dot lines", "adversarial: max-length DATA lines",
+            "replies, 16-byte feeds", "commands, 16-byte feeds",
             "replies, 1-byte feeds", "commands, 1-byte feeds"])
         num = r"\d+(?:\.\d+)?"
         for row in rows[1:]:
             cells = [c.strip() for c in row.strip("|").split("|")]
-            name, smtp, memchr, r1, go, r2, py, r3 = cells
-            for value in (smtp, memchr, go):
+            name, smtp, memchr, r1, go, r2, py, r3, smtp_i, memchr_i = cells
+            for value in (smtp, memchr, go, smtp_i, memchr_i):
                 self.assertRegex(value, "^%s$" % num, row)
                 self.assertGreater(float(value), 0, row)
             self.assertRegex(r1, "^%s$" % num, row)
@@ -378,6 +381,11 @@ class Scripts(unittest.TestCase):
                 self.assertRegex(r3, "^%s$" % num, row)
             else:
                 self.assertEqual((py, r3), ("n/a", "-"), row)
+        # The session line: both speeds, and its cost in time and instructions.
+        self.assertRegex(section, r"Session over paired traffic .*: %s MB/s; the two one-way "
+                         r"streams on the same octets: %s MB/s; session cost / two streams: "
+                         r"%s in time, %s in instructions \(%s vs %s instr/B\)\." %
+                         ((num,) * 6))
         # The document: the section replaced, the rest as it was.
         with open(doc) as f:
             new = f.read()
