@@ -146,10 +146,10 @@ struct CommandResult {
                                          const Options& options);
 
 // The same on the result of CheckLine (with the limit CommandLineLimit):
-// its error, if any, is the result's. Used by the stream parser, whose
-// framer has already checked the octets of most lines.
-[[nodiscard]] CommandResult ParseCheckedCommand(
-    const CheckedLine& checked ABSL_ATTRIBUTE_LIFETIME_BOUND, const Options& options);
+// its error, if any, is the result's. The views point into the line that
+// checked.content views (not into `checked`). Used by the stream parser,
+// whose framer has already checked the octets of most lines.
+[[nodiscard]] CommandResult ParseCheckedCommand(const CheckedLine& checked, const Options& options);
 
 // The same on a line already framed and octet-checked by CheckLine:
 // `content` has no terminator. Used by the stream parser.

@@ -159,9 +159,9 @@ class EhloLineChecker {
 [[nodiscard]] std::size_t EhloLineTextOffset(std::string_view content) noexcept;
 
 // The result for `reply` (a valid 250 reply) whose every line `checker`
-// saw: its error, or the EhloReply (domain and greeting point into reply).
-[[nodiscard]] EhloResult EhloFromChecker(const Reply& reply ABSL_ATTRIBUTE_LIFETIME_BOUND,
-                                         const EhloLineChecker& checker);
+// saw: its error, or the EhloReply (its views point into the octets that
+// reply.lines views).
+[[nodiscard]] EhloResult EhloFromChecker(const Reply& reply, const EhloLineChecker& checker);
 
 // For a 250 reply that failed on a later line: the first EHLO grammar error
 // in its `line_count` complete, valid lines before that line (the last may
