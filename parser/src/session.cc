@@ -113,8 +113,12 @@ std::uint16_t ExtensionBits(const EhloReply& ehlo) {
   };
   std::uint16_t bits = 0;
   for (const Capability& capability : ehlo.capabilities) {
+    const std::string_view k = capability.keyword;
+    if (k.empty()) continue;
+    const char first = internal::ToUpper(k[0]);
     for (const Entry& e : kEntries) {
-      if (EqualsIgnoreCase(capability.keyword, e.keyword)) bits |= e.bit;
+      if (k.size() == e.keyword.size() && first == e.keyword[0] && EqualsIgnoreCase(k, e.keyword))
+        bits |= e.bit;
     }
   }
   return bits;
@@ -366,9 +370,14 @@ bool Session::ClientStep(SessionSink sink) {
 }
 
 void Session::OnClientRecord(const Record& record, bool forced, SessionSink sink) {
-  SessionRecord rec;
+  // Reused, not built from zero per record (a client record is never made
+  // while another is: nothing here feeds the command stream).
+  SessionRecord& rec = client_rec_;
   rec.dir = Direction::kClient;
   rec.record = record;
+  rec.has_answers = false;
+  rec.answers = 0;
+  rec.violations = Violations{};
   if (forced) rec.violations.Add(Violation::kPendingOverflow);
   bool expects_reply = false;
   Pending p;
@@ -539,6 +548,19 @@ bool Session::CheckAdvertised(const Command& c) const {
     case Verb::kRcpt:
       for (const Param& param : c.params) {
         const std::string_view k = param.keyword;
+        // Most keywords are none of these: the first letter says so at once.
+        switch (internal::ToUpper(k.empty() ? '\0' : k[0])) {
+          case 'S':
+          case 'B':
+          case 'R':
+          case 'E':
+          case 'N':
+          case 'O':
+          case 'A':
+            break;
+          default:
+            continue;
+        }
         if (EqualsIgnoreCase(k, "SIZE")) {
           if (!has(kExtSize)) return true;
         } else if (EqualsIgnoreCase(k, "BODY")) {
@@ -683,9 +705,14 @@ bool Session::ServerStep(SessionSink sink) {
 }
 
 void Session::OnReply(const Record& record, SessionSink sink) {
-  SessionRecord rec;
+  // Reused, as client_rec_ is (the decisions a reply makes emit client
+  // records only).
+  SessionRecord& rec = server_rec_;
   rec.dir = Direction::kServer;
   rec.record = record;
+  rec.has_answers = false;
+  rec.answers = 0;
+  rec.violations = Violations{};
   const std::uint16_t code = record.ok() ? record.reply.code : 0;
 
   if (!greeting_seen_) {

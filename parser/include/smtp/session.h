@@ -259,6 +259,9 @@ class Session {
   EhloReply extensions_;
   bool has_extensions_ = false;
   std::uint16_t advertised_ = 0;  // the extensions in force the checks ask about (bits)
+  // The records being emitted, reused rather than built from zero per record.
+  SessionRecord client_rec_;
+  SessionRecord server_rec_;
 };
 
 }  // namespace smtp
