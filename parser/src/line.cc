@@ -93,8 +93,12 @@ CheckedLine CheckLine(std::string_view line, std::size_t limit, const Options& o
   return result;
 }
 
-LineFramer::Event LineFramer::Next(std::string_view chunk, std::uint64_t chunk_offset,
-                                   std::size_t* pos) {
+std::size_t LineFramer::TextRunLength(const char* p, std::size_t n) noexcept {
+  return TextPrefixLength(p, n);
+}
+
+LineFramer::Event LineFramer::NextInGeneral(std::string_view chunk, std::uint64_t chunk_offset,
+                                            std::size_t* pos) {
   if (release_buffer_) {
     buffer_.clear();
     release_buffer_ = false;
