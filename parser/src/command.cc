@@ -28,19 +28,20 @@ constexpr VerbEntry kVerbs[] = {
 };
 
 // The octets of `s` (at most 8) as one integer, the first in the low byte.
-constexpr std::uint64_t Pack(std::string_view s) {
+consteval std::uint64_t Pack(std::string_view s) {
   std::uint64_t v = 0;
   for (std::size_t i = s.size(); i-- > 0;)
     v = v << 8 | static_cast<unsigned char>(s[i]);
   return v;
 }
 
-constexpr auto kPackedVerbs = [] {
+constexpr auto kPackedVerbs = []() consteval {
   std::array<std::uint64_t, std::size(kVerbs)> packed{};
   for (std::size_t i = 0; i < packed.size(); ++i)
     packed[i] = Pack(kVerbs[i].name);
   return packed;
-}();
+}
+();
 
 Verb LookupVerb(std::string_view token) {
   // Every verb has 4 letters but STARTTLS, and holds letters only: clearing
