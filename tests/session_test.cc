@@ -629,6 +629,42 @@ TEST(SessionDecisionTest, ContentReadFromTheCallersChunk) {
   EXPECT_EQ(ViolationList(whole), "");
 }
 
+// A SASL response the server has not answered yet is held, its view into
+// the session's buffer: the next client chunk is not read in place then
+// (the buffer must keep the response's octets), and the held record still
+// shows its octets when the reply releases it.
+TEST(SessionDecisionTest, HeldResponseKeepsTheBufferForTheNextChunk) {
+  const std::string client = kEhloCmd + "AUTH PLAIN\r\n" + "dGVzdA==\r\n" + "QUIT\r\n";
+  const std::string server = kGreeting + kAll + "334 \r\n" + "235 ok\r\n" + "221 bye\r\n";
+  const std::vector<SRec> whole = RunTwo(client, server);
+  std::vector<SRec> pieces;
+  std::string response;
+  Session session(Options{}, SessionInput::kTwoStreams);
+  const auto sink = [&](const SessionRecord& r) {
+    pieces.push_back(ToSRec(r));
+    if (r.record.kind == RecordKind::kAuthResponse) response = std::string(r.record.auth_response);
+  };
+  const auto client_feed = [&](const std::string& chunk) {
+    FeedCopy(chunk, [&](std::string_view c) { session.FeedClient(c, sink); });
+  };
+  const auto server_feed = [&](const std::string& chunk) {
+    FeedCopy(chunk, [&](std::string_view c) { session.FeedServer(c, sink); });
+  };
+  server_feed(kGreeting);
+  client_feed(kEhloCmd);
+  server_feed(kAll);
+  client_feed("AUTH PLAIN\r\n");
+  server_feed("334 \r\n");
+  client_feed("dGVzdA==\r\n");  // held: the server has said nothing after it
+  EXPECT_EQ(response, "");
+  client_feed("QUIT\r\n");  // arrives while the response is held
+  server_feed("235 ok\r\n221 bye\r\n");
+  session.Finish(sink);
+  EXPECT_EQ(response, "dGVzdA==");
+  EXPECT_EQ(pieces, whole) << Show(pieces) << "\n" << Show(whole);
+  EXPECT_EQ(ViolationList(whole), "");
+}
+
 TEST(SessionDecisionTest, WantsTheDirectionItNeeds) {
   Session session(Options{}, SessionInput::kTwoStreams);
   const auto sink = [](const SessionRecord&) {};
