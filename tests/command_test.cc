@@ -1088,7 +1088,7 @@ TEST(ErrorOffsetTest, SaslResponseLines) {
   }
 }
 
-// The defaulted operator== compares every field: a copy that differs in any
+// operator== compares every field: a copy that differs in any
 // one field is unequal. The round-trip checks of the fuzz targets rely on it.
 TEST(CommandEqualityTest, EveryFieldCounts) {
   Command base;

@@ -298,5 +298,27 @@ TEST(LineFramerTest, SetMaxLineAppliesToTheNextLine) {
   EXPECT_EQ(event.line, chunk);
 }
 
+// Words splits at runs of SP; its iterators are equal when both are done or
+// both stand at the same word of the same text.
+TEST(WordsTest, SplitsAtRunsOfSpaceAndIteratorsCompareByPosition) {
+  const Words words("  SIZE=10   BODY=8BITMIME ");
+  const std::vector<std::string_view> got(words.begin(), words.end());
+  EXPECT_EQ(got, (std::vector<std::string_view>{"SIZE=10", "BODY=8BITMIME"}));
+  EXPECT_EQ(words.size(), 2u);
+  Words::Iterator first = words.begin();
+  Words::Iterator second = words.begin();
+  ++second;
+  EXPECT_TRUE(first == words.begin());  // both at the first word
+  EXPECT_FALSE(first == second);        // different words
+  EXPECT_FALSE(first == words.end());   // one done, one not
+  EXPECT_FALSE(words.end() == second);
+  EXPECT_TRUE(words.end() == Words("").begin());  // both done
+  // The same word of another text is another position.
+  const std::string copy(words.text());
+  EXPECT_FALSE(first == Words(copy).begin());
+  EXPECT_TRUE(Words("").empty());
+  EXPECT_TRUE(Words("   ").empty());
+}
+
 }  // namespace
 }  // namespace smtp

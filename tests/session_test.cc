@@ -686,5 +686,10 @@ TEST(SessionPropertyTest, AllPositiveWaitingClientMatchesTheOneWayStreams) {
   EXPECT_EQ(ViolationList(r), "");
 }
 
+TEST(DirectionNameTest, ClientAndServer) {
+  EXPECT_EQ(DirectionName(Direction::kClient), "client");
+  EXPECT_EQ(DirectionName(Direction::kServer), "server");
+}
+
 }  // namespace
 }  // namespace smtp
