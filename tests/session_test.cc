@@ -333,6 +333,18 @@ TEST(SessionViolationTest, NotAdvertisedRfc5321Section2_2_2) {
       {"REQUIRETLS not advertised (RFC 8689)",
        kEhloCmd + "MAIL FROM:<a@example.com> REQUIRETLS\r\n", g + kBare + "250 ok\r\n",
        "C:MAIL:not_advertised"},
+      {"REQUIRETLS advertised", kEhloCmd + "MAIL FROM:<a@example.com> REQUIRETLS\r\n",
+       g + Ehlo({"REQUIRETLS"}) + "250 ok\r\n", ""},
+      {"BODY=BINARYMIME not advertised (RFC 3030)",
+       kEhloCmd + "MAIL FROM:<a@example.com> BODY=BINARYMIME\r\n",
+       g + Ehlo({"8BITMIME"}) + "250 ok\r\n", "C:MAIL:not_advertised"},
+      {"BODY=BINARYMIME advertised", kEhloCmd + "MAIL FROM:<a@example.com> BODY=BINARYMIME\r\n",
+       g + Ehlo({"CHUNKING", "BINARYMIME"}) + "250 ok\r\n", ""},
+      {"MAIL AUTH= not advertised (RFC 4954 section 5)",
+       kEhloCmd + "MAIL FROM:<a@example.com> AUTH=<>\r\n", g + kBare + "250 ok\r\n",
+       "C:MAIL:not_advertised"},
+      {"MAIL AUTH= advertised", kEhloCmd + "MAIL FROM:<a@example.com> AUTH=<>\r\n",
+       g + Ehlo({"AUTH PLAIN"}) + "250 ok\r\n", ""},
       {"after HELO nothing is advertised", "HELO client.example.com\r\nSTARTTLS\r\n",
        g + "250 mx\r\n502 no\r\n", "C:STARTTLS:not_advertised"},
   });
@@ -684,6 +696,44 @@ TEST(SessionPropertyTest, AllPositiveWaitingClientMatchesTheOneWayStreams) {
   plain[1] = ehlo[1];
   EXPECT_EQ(s, plain);
   EXPECT_EQ(ViolationList(r), "");
+}
+
+// Empty feeds, octets fed after their direction was closed, and a second
+// close change nothing: the records are those of the same session without
+// them.
+TEST(SessionFeedTest, EmptyFeedsLateOctetsAndSecondClosesChangeNothing) {
+  for (const SessionInput input : {SessionInput::kTwoStreams, SessionInput::kInterleaved}) {
+    SCOPED_TRACE(input == SessionInput::kTwoStreams ? "two streams" : "interleaved");
+    const auto run = [&](bool extra) {
+      std::vector<SRec> got;
+      const auto sink = [&](const SessionRecord& r) { got.push_back(ToSRec(r)); };
+      Session s(Options{}, input);
+      if (extra) {
+        s.FeedServer("", sink);
+        s.FeedClient("", sink);
+      }
+      s.FeedServer(kGreeting, sink);
+      s.FeedClient("NOOP\r\n", sink);
+      s.FeedServer("250 ok\r\n", sink);
+      s.CloseClient(sink);
+      if (extra) {
+        s.CloseClient(sink);
+        s.FeedClient("QUIT\r\n", sink);
+      }
+      s.CloseServer(sink);
+      if (extra) {
+        s.CloseServer(sink);
+        s.FeedServer("221 bye\r\n", sink);
+      }
+      s.Finish(sink);
+      return got;
+    };
+    const std::vector<SRec> plain = run(false);
+    ASSERT_EQ(plain.size(), 3u) << Show(plain);
+    EXPECT_EQ(plain[1].label, "NOOP");
+    EXPECT_EQ(plain[2].label, "250");
+    EXPECT_EQ(run(true), plain) << Show(run(true));
+  }
 }
 
 TEST(DirectionNameTest, ClientAndServer) {
