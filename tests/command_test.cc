@@ -355,6 +355,10 @@ TEST(PathTest, Table) {
       Utf8Ok("RCPT TO:<\"\xc3\xa9 x\"@b\xc3\xbc"
              "cher.example>",
              "verb=RCPT path=<\"\\xc3\\xa9 x\"@b\\xc3\\xbccher.example> params=[]"),
+      // A quoted local part over 64 octets fails at the 65th, or at the
+      // start of the UTF-8 character that octet belongs to (RFC 5321 4.5.3.1.1).
+      Utf8Err("MAIL FROM:<\"" + Repeat('a', 62) + "\xc3\xa9\"@x>", E::kBadPath, 74),
+      Utf8Err("MAIL FROM:<\"" + Repeat('a', 63) + "\xc3\xa9\"@x>", E::kBadPath, 75),
   });
 }
 
@@ -485,6 +489,10 @@ TEST(ParamTest, RcptParameters) {
              "verb=RCPT path=<a@b> params=[ORCPT=utf-8;\xe5\x8d\x9a\\x{20}x@x.example]"),
       Err(p + "ORCPT=utf-8;j\xc3\xa9@example.com", E::kBadChar, 27),
       Utf8Err(p + "ORCPT=rfc822;j\xc3\xa9@example.com", E::kBadParam, 28),
+      // Over 500 octets (RFC 3461 4.2): at the 501st, or at the start of the
+      // UTF-8 character it belongs to.
+      Utf8Err(p + "ORCPT=utf-8;" + Repeat('a', 493) + "\xc3\xa9@x", E::kBadParam, 519),
+      Utf8Err(p + "ORCPT=utf-8;" + Repeat('a', 494) + "\xc3\xa9@x", E::kBadParam, 520),
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{41}@x", E::kBadParam, 33),  // 'A' needs no escape
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{D800}@x", E::kBadParam, 35),
       Utf8Err(p + "ORCPT=utf-8;\xc3\xa9\\x{00E9}@x", E::kBadParam, 32),
