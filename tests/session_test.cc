@@ -736,6 +736,31 @@ TEST(SessionFeedTest, EmptyFeedsLateOctetsAndSecondClosesChangeNothing) {
   }
 }
 
+// Violations is a set of bits; a session record is ok when its record is
+// ok and it broke no session rule.
+TEST(ViolationsTest, AddSetsAndRecordOk) {
+  Violations a;
+  EXPECT_TRUE(a.empty());
+  a.Add(Violation::kEarlyTalker);
+  EXPECT_FALSE(a.empty());
+  Violations b;
+  b.Add(Violation::kBadGreeting);
+  b.Add(a);
+  EXPECT_TRUE(b.Has(Violation::kEarlyTalker));
+  EXPECT_TRUE(b.Has(Violation::kBadGreeting));
+  EXPECT_FALSE(b.Has(Violation::kOutOfSequence));
+  EXPECT_EQ(b.bits(),
+            static_cast<std::uint16_t>(static_cast<std::uint16_t>(Violation::kEarlyTalker) |
+                                       static_cast<std::uint16_t>(Violation::kBadGreeting)));
+  SessionRecord r;
+  EXPECT_TRUE(r.ok());
+  r.violations = a;
+  EXPECT_FALSE(r.ok());
+  r.violations = Violations();
+  r.record.error = Error{ErrorCode::kSyntax, 0};
+  EXPECT_FALSE(r.ok());
+}
+
 TEST(DirectionNameTest, ClientAndServer) {
   EXPECT_EQ(DirectionName(Direction::kClient), "client");
   EXPECT_EQ(DirectionName(Direction::kServer), "server");
