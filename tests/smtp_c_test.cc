@@ -626,6 +626,18 @@ TEST(CApiIterators, ParamsLinesAndCapabilitiesInOrder) {
                                       "cap:AUTH|PLAIN|LOGIN", "cap:PIPELINING"}));
 }
 
+// A reply record over `lines` (a literal: static storage), as a stream fills it.
+smtp_record ReplyRecord(const char* lines, std::size_t line_count, int32_t ok, int32_t is_ehlo) {
+  smtp_record r;
+  std::memset(&r, 0, sizeof(r));
+  r.kind = SMTP_RECORD_REPLY;
+  r.ok = ok;
+  r.is_ehlo = is_ehlo;
+  r.lines = smtp_view{lines, std::strlen(lines)};
+  r.line_count = line_count;
+  return r;
+}
+
 TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
   smtp_record r;
   std::memset(&r, 0, sizeof(r));
@@ -650,14 +662,7 @@ TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
   smtp_capabilities_begin(nullptr, &it);
   EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
   // A failed EHLO reply has no capabilities, even with is_ehlo and lines.
-  static const char kLines[] = "250-mx\r\n250 SIZE 10\r\n";
-  smtp_record bad;
-  std::memset(&bad, 0, sizeof(bad));
-  bad.kind = SMTP_RECORD_REPLY;
-  bad.ok = 0;
-  bad.is_ehlo = 1;
-  bad.lines = smtp_view{kLines, sizeof(kLines) - 1};
-  bad.line_count = 2;
+  const smtp_record bad = ReplyRecord("250-mx\r\n250 SIZE 10\r\n", 2, /*ok=*/0, /*is_ehlo=*/1);
   smtp_capabilities_begin(&bad, &it);
   EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
 }
@@ -666,14 +671,8 @@ TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
 // iterator and still advances for a NULL output); a record of the right
 // kind that failed to parse has no params, lines or capabilities.
 TEST(CApiIterators, NullIteratorsOutputsAndFailedRecords) {
-  static const char kLines[] = "250-mx\r\n250-SIZE 10\r\n250 PIPELINING\r\n";
-  smtp_record reply;
-  std::memset(&reply, 0, sizeof(reply));
-  reply.kind = SMTP_RECORD_REPLY;
-  reply.ok = 1;
-  reply.is_ehlo = 1;
-  reply.lines = smtp_view{kLines, sizeof(kLines) - 1};
-  reply.line_count = 3;
+  smtp_record reply =
+      ReplyRecord("250-mx\r\n250-SIZE 10\r\n250 PIPELINING\r\n", 3, /*ok=*/1, /*is_ehlo=*/1);
   static const char kParams[] = "SIZE=10 BODY=8BITMIME";
   smtp_record mail;
   std::memset(&mail, 0, sizeof(mail));
