@@ -787,6 +787,10 @@ TEST(LineLimitTest, MailRcptExtensionAllowances) {
       {PaddedLine(m + " NOTIFY=NEVER", 513), StrictOptions(), E::kLineTooLong, 512},
       {PaddedLine("MAIL FROM:<\"a SIZE=1\"@example.com>", 520), StrictOptions(), E::kLineTooLong,
        512},
+      // An escaped quote inside the quoted local part does not end it: the
+      // '>' and AUTH= after it are still inside the path.
+      {PaddedLine("MAIL FROM:<\"a\\\"> AUTH=x\"@example.com>", 520), StrictOptions(),
+       E::kLineTooLong, 512},
       // Other commands keep 512.
       {PaddedLine("NOOP SIZE=1", 513), StrictOptions(), E::kLineTooLong, 512},
   };
