@@ -686,6 +686,8 @@ TEST(CApiIterators, NullIteratorsOutputsAndFailedRecords) {
   smtp_capability cap;
   smtp_reply_lines_begin(&reply, nullptr);
   EXPECT_EQ(smtp_reply_lines_next(nullptr, &v), 0);
+  smtp_reply_lines_begin(nullptr, &it);
+  EXPECT_EQ(smtp_reply_lines_next(&it, &v), 0);
   smtp_capabilities_begin(&reply, nullptr);
   EXPECT_EQ(smtp_capabilities_next(nullptr, &cap), 0);
   smtp_words_begin(words, nullptr);
@@ -749,6 +751,12 @@ TEST(CApiMisuse, NullArguments) {
   EXPECT_EQ(smtp_reply_stream_feed(rs, nullptr, 0, nullptr, nullptr), SMTP_STATUS_OK);
   EXPECT_EQ(smtp_reply_stream_feed(rs, "250 ok\r\n", 8, nullptr, nullptr), SMTP_STATUS_OK);
   EXPECT_EQ(smtp_reply_stream_offset(rs), 8u);
+  // Freeing a reply stream from inside its own callback is refused too.
+  const auto free_inside = [](const smtp_record*, void* user) {
+    smtp_reply_stream_free(static_cast<smtp_reply_stream*>(user));
+  };
+  EXPECT_EQ(smtp_reply_stream_feed(rs, "250 ok\r\n", 8, free_inside, rs), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_reply_stream_offset(rs), 16u);  // still there
   smtp_reply_stream_free(rs);
 }
 
