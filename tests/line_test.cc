@@ -2,6 +2,7 @@
 // precedence and offsets"), ScanOctets, and the LineFramer.
 #include "smtp/line.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -286,6 +287,27 @@ TEST(LineFramerTest, OverlongPartialLineIsCountedNotKept) {
   EXPECT_TRUE(framer.in_line());
   EXPECT_EQ(framer.partial_length(), 100u);
   EXPECT_LE(framer.partial().size(), 8u);
+}
+
+// An over-long line that spans feeds: the event holds its first max_line
+// octets only, however the feeds cut it.
+TEST(LineFramerTest, OverlongLineAcrossFeedsKeepsItsFirstMaxLineOctets) {
+  const std::string line = "0123456789AB\r\n";
+  for (std::size_t cut = 1; cut < line.size(); ++cut) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    LineFramer framer(8);
+    std::size_t pos = 0;
+    const std::string first = line.substr(0, cut);
+    EXPECT_EQ(framer.Next(first, 0, &pos).kind, LineFramer::Kind::kNeedMore);
+    EXPECT_EQ(framer.partial(), line.substr(0, std::min<std::size_t>(cut, 8)));
+    const std::string second = line.substr(cut);
+    pos = 0;
+    const LineFramer::Event event = framer.Next(second, cut, &pos);
+    EXPECT_EQ(event.kind, LineFramer::Kind::kOverlong);
+    EXPECT_EQ(event.start, 0u);
+    EXPECT_EQ(event.length, line.size());
+    EXPECT_EQ(event.line, "01234567");
+  }
 }
 
 TEST(LineFramerTest, SetMaxLineAppliesToTheNextLine) {
