@@ -370,6 +370,23 @@ TEST(SessionViolationTest, UnexpectedReplyCodeRfc5321Section4_3_2) {
   });
 }
 
+// Every reply code RFC 5321 section 4.3.2 lists for RCPT (and 530, RFC 4954
+// section 6) is expected; one it does not list is not.
+TEST(SessionViolationTest, RcptReplyCodesOfRfc5321Section4_3_2) {
+  const int listed[] = {250, 251, 550, 551, 552, 553, 450, 451, 452, 503, 455, 555, 530};
+  std::vector<std::string> names;
+  names.reserve(std::size(listed));  // the cases point into it
+  std::vector<TwoCase> cases;
+  for (const int code : listed) {
+    names.push_back("RCPT answered " + std::to_string(code));
+    cases.push_back({names.back().c_str(), kEhloCmd + kMail + kRcpt,
+                     kGreeting + kAll + "250 ok\r\n" + std::to_string(code) + " x\r\n", ""});
+  }
+  cases.push_back({"RCPT answered 554", kEhloCmd + kMail + kRcpt,
+                   kGreeting + kAll + "250 ok\r\n554 x\r\n", "S:554:unexpected_reply_code"});
+  RunTwoTable(cases);
+}
+
 // --- reply_without_command / unanswered_command: RFC 5321 section 4.1.1.10
 // and RFC 2920 section 3.1 (one reply per command, in order).
 TEST(SessionViolationTest, ReplyPairingRfc2920Section3_1) {
