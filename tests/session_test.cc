@@ -370,20 +370,72 @@ TEST(SessionViolationTest, UnexpectedReplyCodeRfc5321Section4_3_2) {
   });
 }
 
-// Every reply code RFC 5321 section 4.3.2 lists for RCPT (and 530, RFC 4954
-// section 6) is expected; one it does not list is not.
-TEST(SessionViolationTest, RcptReplyCodesOfRfc5321Section4_3_2) {
-  const int listed[] = {250, 251, 550, 551, 552, 553, 450, 451, 452, 503, 455, 555, 530};
+// Every reply code RFC 5321 section 4.3.2 (RFC 3030, 3207, 4954 for BDAT,
+// STARTTLS, AUTH; 530 from RFC 4954 section 6) lists for a command is
+// expected; one it does not list is not. Codes that change what follows (354
+// to DATA, 334 to AUTH, 220 to STARTTLS, 500/502 to BDAT) are tested above.
+TEST(SessionViolationTest, ReplyCodesEachCommandMayGetRfc5321Section4_3_2) {
+  struct Row {
+    std::string before_client;  // commands before, and their replies
+    std::string before_server;
+    std::string command;
+    std::vector<int> listed;
+    int unlisted;
+  };
+  const std::string mail = kEhloCmd + kMail;
+  const std::string rcpt = kEhloCmd + kMail + kRcpt;
+  const std::string ok = "250 ok\r\n";
+  const std::vector<Row> rows = {
+      {"", kGreeting, kEhloCmd, {250, 504, 550, 502}, 354},
+      {"", kGreeting, "HELO client.example.com\r\n", {250, 504, 550, 502}, 251},
+      {kEhloCmd, kGreeting + kAll, kMail, {250, 552, 451, 452, 550, 553, 503, 455, 555, 530}, 251},
+      {mail,
+       kGreeting + kAll + ok,
+       kRcpt,
+       {250, 251, 550, 551, 552, 553, 450, 451, 452, 503, 455, 555, 530},
+       554},
+      {rcpt, kGreeting + kAll + ok + ok, "DATA\r\n", {503, 554, 530}, 250},
+      {rcpt,
+       kGreeting + kAll + ok + ok,
+       "BDAT 3 LAST\r\nabc",
+       {250, 552, 554, 451, 452, 450, 550, 503, 530},
+       251},
+      {kEhloCmd, kGreeting + kAll, "RSET\r\n", {250}, 251},
+      {kEhloCmd, kGreeting + kAll, "NOOP\r\n", {250}, 251},
+      {kEhloCmd,
+       kGreeting + kAll,
+       "VRFY x\r\n",
+       {250, 251, 252, 550, 551, 553, 502, 504, 530},
+       354},
+      {kEhloCmd, kGreeting + kAll, "EXPN x\r\n", {250, 252, 550, 502, 504, 530}, 251},
+      {kEhloCmd, kGreeting + kAll, "HELP\r\n", {211, 214, 502, 504, 530}, 250},
+      {kEhloCmd, kGreeting + kAll, "QUIT\r\n", {221}, 250},
+      {kEhloCmd, kGreeting + kAll, "STARTTLS\r\n", {454, 502}, 250},
+      {kEhloCmd,
+       kGreeting + kAll,
+       "AUTH PLAIN AHVAcA==\r\n",
+       {235, 432, 454, 502, 503, 504, 534, 535, 538},
+       250},
+  };
   std::vector<std::string> names;
-  names.reserve(std::size(listed));  // the cases point into it
+  std::size_t count = 0;
+  for (const Row& row : rows)
+    count += row.listed.size() + 2;
+  names.reserve(count);  // the cases point into it
   std::vector<TwoCase> cases;
-  for (const int code : listed) {
-    names.push_back("RCPT answered " + std::to_string(code));
-    cases.push_back({names.back().c_str(), kEhloCmd + kMail + kRcpt,
-                     kGreeting + kAll + "250 ok\r\n" + std::to_string(code) + " x\r\n", ""});
+  for (const Row& row : rows) {
+    const std::string verb = row.command.substr(0, row.command.find_first_of(" \r"));
+    for (const int code : row.listed) {
+      names.push_back(verb + " answered " + std::to_string(code));
+      cases.push_back({names.back().c_str(), row.before_client + row.command,
+                       row.before_server + std::to_string(code) + " x\r\n", ""});
+    }
+    names.push_back(verb + " answered " + std::to_string(row.unlisted) + " (not listed)");
+    names.push_back("S:" + std::to_string(row.unlisted) + ":unexpected_reply_code");
+    cases.push_back({names[names.size() - 2].c_str(), row.before_client + row.command,
+                     row.before_server + std::to_string(row.unlisted) + " x\r\n",
+                     names.back().c_str()});
   }
-  cases.push_back({"RCPT answered 554", kEhloCmd + kMail + kRcpt,
-                   kGreeting + kAll + "250 ok\r\n554 x\r\n", "S:554:unexpected_reply_code"});
   RunTwoTable(cases);
 }
 
