@@ -805,6 +805,34 @@ TEST(SessionFeedTest, EmptyFeedsLateOctetsAndSecondClosesChangeNothing) {
   }
 }
 
+// A client record waits (held) until the server says something after it;
+// its views point into the session's client buffer, which may grow and move
+// meanwhile: each view of the released record follows it (ASan sees a view
+// into the freed buffer).
+TEST(SessionHeldTest, HeldRecordsFollowTheClientBufferWhenItMoves) {
+  std::string noops;
+  for (int i = 0; i < 1000; ++i)
+    noops += "NOOP\r\n";
+  const Steps steps = {
+      {'S', kGreeting},
+      {'C', "AUTH LOGIN\r\n"},
+      {'S', "334 VXNlcm5hbWU6\r\n"},
+      {'C', "dXNlcg==\r\n"},
+      {'C', noops},
+      {'S', "235 ok\r\n"},
+  };
+  const std::vector<SRec> records = RunInterleaved(steps);
+  ASSERT_GE(records.size(), 6u) << Show(records);
+  EXPECT_EQ(records[1].label, "AUTH");
+  EXPECT_EQ(records[3].label, "auth_response");
+  EXPECT_EQ(records[3].rec.offset, 12u);
+  EXPECT_EQ(records[3].rec.length, 10u);
+  EXPECT_EQ(records[3].rec.fields, "response=dXNlcg==");
+  EXPECT_EQ(records[4].label, "235");
+  EXPECT_EQ(records[5].label, "NOOP");
+  EXPECT_EQ(records[5].rec.offset, 22u);
+}
+
 // Violations is a set of bits; a session record is ok when its record is
 // ok and it broke no session rule.
 TEST(ViolationsTest, AddSetsAndRecordOk) {
