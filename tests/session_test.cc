@@ -805,6 +805,53 @@ TEST(SessionFeedTest, EmptyFeedsLateOctetsAndSecondClosesChangeNothing) {
   }
 }
 
+// A reply not as predicted (a refused MAIL) while more pipelined commands
+// wait: the prediction is made again from what was confirmed and every
+// command still waiting, so a RCPT after the pipelined RSET and second MAIL
+// is in sequence (RFC 2920 section 3.1, RFC 5321 section 4.1.4).
+TEST(SessionViolationTest, PipelinedCommandsArePredictedAgainAfterARefusal) {
+  RunStepTable({
+      {"RCPT after MAIL refused, RSET, MAIL pipelined",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', "MAIL FROM:<a@example.com>\r\nRSET\r\nMAIL FROM:<b@example.com>\r\n"},
+        {'S', "550 no\r\n"},
+        {'C', kRcpt},
+        {'S', "250 ok\r\n250 ok\r\n250 ok\r\n"}},
+       ""},
+      {"RCPT after MAIL refused and RSET pipelined",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', "MAIL FROM:<a@example.com>\r\nRSET\r\n"},
+        {'S', "550 no\r\n"},
+        {'C', kRcpt},
+        {'S', "250 ok\r\n503 need MAIL\r\n"}},
+       "C:RCPT:out_of_sequence"},
+  });
+}
+
+// Two streams: once the client has closed with every octet read and nothing
+// waiting, a reply no command asked for is reported at once, not at Finish.
+TEST(SessionViolationTest, ReplyAfterTheClientClosedIsReportedAtOnce) {
+  Session s(Options{}, SessionInput::kTwoStreams);
+  std::vector<SRec> got;
+  const auto sink = [&](const SessionRecord& r) { got.push_back(ToSRec(r)); };
+  s.FeedServer(kGreeting, sink);
+  s.FeedClient("NOOP\r\n", sink);
+  s.FeedServer("250 ok\r\n", sink);
+  s.CloseClient(sink);
+  ASSERT_EQ(got.size(), 3u) << Show(got);
+  s.FeedServer("250 extra\r\n", sink);
+  ASSERT_EQ(got.size(), 4u) << Show(got);
+  EXPECT_EQ(got[3].label, "250");
+  EXPECT_EQ(got[3].rec.offset, std::string(kGreeting).size() + 8);
+  EXPECT_EQ(ViolationList({got[3]}), "S:250:reply_without_command");
+  s.Finish(sink);
+  EXPECT_EQ(got.size(), 4u) << Show(got);
+}
+
 // A client record waits (held) until the server says something after it;
 // its views point into the session's client buffer, which may grow and move
 // meanwhile: each view of the released record follows it (ASan sees a view
