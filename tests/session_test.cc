@@ -416,6 +416,18 @@ TEST(SessionViolationTest, ReplyCodesEachCommandMayGetRfc5321Section4_3_2) {
        "AUTH PLAIN AHVAcA==\r\n",
        {235, 432, 454, 502, 503, 504, 534, 535, 538},
        250},
+      // The message content (RFC 5321 4.3.2 "DATA ... 354 -> data ->"), and
+      // a SASL response (RFC 4954 sections 4 and 6; 500/501 end the exchange).
+      {rcpt + "DATA\r\n",
+       kGreeting + kAll + ok + ok + "354 go\r\n",
+       "x\r\n.\r\n",
+       {250, 552, 554, 451, 452, 450, 550, 421},
+       251},
+      {kEhloCmd + "AUTH LOGIN\r\n",
+       kGreeting + kAll + "334 VXNlcm5hbWU6\r\n",
+       "dXNlcg==\r\n",
+       {235, 432, 454, 500, 501, 534, 535, 538, 421},
+       250},
   };
   std::vector<std::string> names;
   std::size_t count = 0;
@@ -424,7 +436,7 @@ TEST(SessionViolationTest, ReplyCodesEachCommandMayGetRfc5321Section4_3_2) {
   names.reserve(count);  // the cases point into it
   std::vector<TwoCase> cases;
   for (const Row& row : rows) {
-    const std::string verb = row.command.substr(0, row.command.find_first_of(" \r"));
+    const std::string verb = row.command.substr(0, row.command.find_first_of(" \r\n"));
     for (const int code : row.listed) {
       names.push_back(verb + " answered " + std::to_string(code));
       cases.push_back({names.back().c_str(), row.before_client + row.command,
