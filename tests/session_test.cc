@@ -275,6 +275,10 @@ TEST(SessionViolationTest, OutOfSequenceRfc5321Section4_1_4) {
       {"RCPT after a refused MAIL", kEhloCmd + kMail + kRcpt,
        kGreeting + kAll + "550 no\r\n503 need MAIL\r\n", "C:RCPT:out_of_sequence"},
       {"RCPT after MAIL", kEhloCmd + kMail + kRcpt, kGreeting + kAll + "250 ok\r\n250 ok\r\n", ""},
+      // A reply that breaks the grammar decides by its three leading octets
+      // only when they are digits: "25:" is no 2xx, the MAIL was not accepted.
+      {"RCPT after a MAIL answered 25:", kEhloCmd + kMail + kRcpt,
+       kGreeting + kAll + "25: ok\r\n503 need MAIL\r\n", "C:RCPT:out_of_sequence"},
       {"DATA without RCPT", kEhloCmd + kMail + "DATA\r\n",
        kGreeting + kAll + "250 ok\r\n554 no valid recipients\r\n", "C:DATA:out_of_sequence"},
       {"DATA after a refused RCPT", kEhloCmd + kMail + kRcpt + "DATA\r\n",
