@@ -548,7 +548,8 @@ def main():
     ap.add_argument("--mutants", default="200", help="how many (a seeded sample), or all")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--files", default="", help="only these files of parser/src (a.cc,b.cc)")
-    ap.add_argument("--ids", default="", help="only these mutant ids")
+    ap.add_argument("--ids", default="", help="only these mutant ids (with --rerun-survivors: "
+                    "only these of the last run's survivors)")
     ap.add_argument("--rerun-survivors", action="store_true")
     ap.add_argument("--resume", action="store_true",
                     help="take the outcome of mutants the last run judged (same id) from it: "
@@ -572,6 +573,9 @@ def main():
         with open(results_path) as f:
             previous = json.load(f)
         wanted = {r["id"] for r in previous["results"] if r["status"] == "survived"}
+        if args.ids:
+            # Only these survivors (those a test was added for).
+            wanted &= set(args.ids.split(","))
         chosen = [m for m in all_mutants if m["id"] in wanted]
         missing = wanted - {m["id"] for m in chosen}
         if missing:
