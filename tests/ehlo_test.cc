@@ -210,6 +210,9 @@ TEST(EhloReplyTest, NoCapabilities) {
   EXPECT_FALSE(r.ehlo.size_limit().has_value());
   EXPECT_TRUE(r.ehlo.auth_mechanisms().empty());
   EXPECT_FALSE(r.ehlo.Find("SIZE").has_value());
+  // No reply lines at all (a default EhloReply): no capabilities either.
+  EXPECT_EQ(Capabilities().size(), 0u);
+  EXPECT_TRUE(Capabilities().begin() == Capabilities().end());
 }
 
 TEST(EhloReplyTest, SizeLimit) {

@@ -54,6 +54,8 @@ TEST(ErrorNameTest, EveryCodeHasItsSpecNameAndFixedValue) {
 TEST(ErrorNameTest, ValuesOutsideTheEnumAreUnknown) {
   EXPECT_EQ(ErrorName(static_cast<ErrorCode>(19)), "unknown");
   EXPECT_EQ(ErrorName(static_cast<ErrorCode>(255)), "unknown");
+  EXPECT_EQ(ErrorMessage(static_cast<ErrorCode>(19)), "unknown error");
+  EXPECT_EQ(ErrorMessage(static_cast<ErrorCode>(255)), "unknown error");
 }
 
 TEST(ErrorMessageTest, EveryErrorHasItsOwnSentence) {
@@ -101,7 +103,7 @@ TEST(ToStatusTest, CodesMapToTheDocumentedStatusCodes) {
   }
 }
 
-// The defaulted operator== compares the code and the offset.
+// operator== compares the code and the offset.
 TEST(ErrorEqualityTest, CodeAndOffsetCount) {
   const Error base{ErrorCode::kSyntax, 3};
   EXPECT_TRUE(base == (Error{ErrorCode::kSyntax, 3}));

@@ -2,6 +2,7 @@
 // precedence and offsets"), ScanOctets, and the LineFramer.
 #include "smtp/line.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -344,6 +345,27 @@ TEST(LineFramerTest, OverlongPartialLineIsCountedNotKept) {
   EXPECT_LE(framer.partial().size(), 8u);
 }
 
+// An over-long line that spans feeds: the event holds its first max_line
+// octets only, however the feeds cut it.
+TEST(LineFramerTest, OverlongLineAcrossFeedsKeepsItsFirstMaxLineOctets) {
+  const std::string line = "0123456789AB\r\n";
+  for (std::size_t cut = 1; cut < line.size(); ++cut) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    LineFramer framer(8);
+    std::size_t pos = 0;
+    const std::string first = line.substr(0, cut);
+    EXPECT_EQ(framer.Next(first, 0, &pos).kind, LineFramer::Kind::kNeedMore);
+    EXPECT_EQ(framer.partial(), line.substr(0, std::min<std::size_t>(cut, 8)));
+    const std::string second = line.substr(cut);
+    pos = 0;
+    const LineFramer::Event event = framer.Next(second, cut, &pos);
+    EXPECT_EQ(event.kind, LineFramer::Kind::kOverlong);
+    EXPECT_EQ(event.start, 0u);
+    EXPECT_EQ(event.length, line.size());
+    EXPECT_EQ(event.line, "01234567");
+  }
+}
+
 TEST(LineFramerTest, SetMaxLineAppliesToTheNextLine) {
   LineFramer framer(4);
   framer.set_max_line(16);
@@ -352,6 +374,28 @@ TEST(LineFramerTest, SetMaxLineAppliesToTheNextLine) {
   const LineFramer::Event event = framer.Next(chunk, 0, &pos);
   EXPECT_EQ(event.kind, LineFramer::Kind::kLine);
   EXPECT_EQ(event.line, chunk);
+}
+
+// Words splits at runs of SP; its iterators are equal when both are done or
+// both stand at the same word of the same text.
+TEST(WordsTest, SplitsAtRunsOfSpaceAndIteratorsCompareByPosition) {
+  const Words words("  SIZE=10   BODY=8BITMIME ");
+  const std::vector<std::string_view> got(words.begin(), words.end());
+  EXPECT_EQ(got, (std::vector<std::string_view>{"SIZE=10", "BODY=8BITMIME"}));
+  EXPECT_EQ(words.size(), 2u);
+  Words::Iterator first = words.begin();
+  Words::Iterator second = words.begin();
+  ++second;
+  EXPECT_TRUE(first == words.begin());  // both at the first word
+  EXPECT_FALSE(first == second);        // different words
+  EXPECT_FALSE(first == words.end());   // one done, one not
+  EXPECT_FALSE(words.end() == second);
+  EXPECT_TRUE(words.end() == Words("").begin());  // both done
+  // The same word of another text is another position.
+  const std::string copy(words.text());
+  EXPECT_FALSE(first == Words(copy).begin());
+  EXPECT_TRUE(Words("").empty());
+  EXPECT_TRUE(Words("   ").empty());
 }
 
 }  // namespace

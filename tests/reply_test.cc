@@ -329,7 +329,7 @@ TEST(ReplyTest, CodeMismatchComesBeforeLaterErrorsOnItsLine) {
   });
 }
 
-// The defaulted operator== of the value types compares every field.
+// operator== of the value types compares every field.
 TEST(ReplyEqualityTest, EveryFieldCounts) {
   const ReplyLine line{250, true, "SIZE 10"};
   EXPECT_TRUE(line == (ReplyLine{250, true, "SIZE 10"}));
@@ -360,6 +360,27 @@ TEST(ReplyEqualityTest, CodeEnhancedCodeAndLinesCount) {
       EXPECT_EQ(a.reply == b.reply, i == j);
     }
   }
+}
+
+// ReplyLines iterators are equal when both are done or both stand at the
+// same line of the same reply.
+TEST(ReplyLinesTest, IteratorsCompareByPosition) {
+  const ReplyResult r = ParseReply("250-a\r\n250 b\r\n", StrictOptions());
+  ASSERT_TRUE(r.ok());
+  const ReplyLines& lines = r.reply.lines;
+  ReplyLines::Iterator first = lines.begin();
+  ReplyLines::Iterator second = lines.begin();
+  ++second;
+  EXPECT_EQ(*first, "a");
+  EXPECT_EQ(*second, "b");
+  EXPECT_TRUE(first == lines.begin());  // both at the first line
+  EXPECT_FALSE(first == second);        // different lines
+  EXPECT_FALSE(first == lines.end());   // one done, one not
+  EXPECT_FALSE(lines.end() == second);
+  ++second;
+  EXPECT_TRUE(second == lines.end());                // both done
+  EXPECT_TRUE(ReplyLines().begin() == lines.end());  // no lines: done at once
+  EXPECT_EQ(ReplyLines().size(), 0u);
 }
 
 }  // namespace

@@ -276,6 +276,10 @@ TEST(SessionViolationTest, OutOfSequenceRfc5321Section4_1_4) {
       {"RCPT after a refused MAIL", kEhloCmd + kMail + kRcpt,
        kGreeting + kAll + "550 no\r\n503 need MAIL\r\n", "C:RCPT:out_of_sequence"},
       {"RCPT after MAIL", kEhloCmd + kMail + kRcpt, kGreeting + kAll + "250 ok\r\n250 ok\r\n", ""},
+      // A reply that breaks the grammar decides by its three leading octets
+      // only when they are digits: "25:" is no 2xx, the MAIL was not accepted.
+      {"RCPT after a MAIL answered 25:", kEhloCmd + kMail + kRcpt,
+       kGreeting + kAll + "25: ok\r\n503 need MAIL\r\n", "C:RCPT:out_of_sequence"},
       {"DATA without RCPT", kEhloCmd + kMail + "DATA\r\n",
        kGreeting + kAll + "250 ok\r\n554 no valid recipients\r\n", "C:DATA:out_of_sequence"},
       {"DATA after a refused RCPT", kEhloCmd + kMail + kRcpt + "DATA\r\n",
@@ -283,6 +287,10 @@ TEST(SessionViolationTest, OutOfSequenceRfc5321Section4_1_4) {
        "C:DATA:out_of_sequence"},
       {"nested MAIL", kEhloCmd + kMail + kMail, kGreeting + kAll + "250 ok\r\n503 nested MAIL\r\n",
        "C:MAIL:out_of_sequence"},
+      {"DATA after RSET (the recipients go with the transaction)",
+       kEhloCmd + kMail + kRcpt + "RSET\r\nDATA\r\n",
+       kGreeting + kAll + "250 ok\r\n250 ok\r\n250 ok\r\n503 need MAIL\r\n",
+       "C:DATA:out_of_sequence"},
       {"MAIL after RSET", kEhloCmd + kMail + "RSET\r\n" + kMail,
        kGreeting + kAll + "250 ok\r\n250 ok\r\n250 ok\r\n", ""},
       {"MAIL after the end of data", kEhloCmd + kMail + kRcpt + "DATA\r\nx\r\n.\r\n" + kMail,
@@ -334,6 +342,18 @@ TEST(SessionViolationTest, NotAdvertisedRfc5321Section2_2_2) {
       {"REQUIRETLS not advertised (RFC 8689)",
        kEhloCmd + "MAIL FROM:<a@example.com> REQUIRETLS\r\n", g + kBare + "250 ok\r\n",
        "C:MAIL:not_advertised"},
+      {"REQUIRETLS advertised", kEhloCmd + "MAIL FROM:<a@example.com> REQUIRETLS\r\n",
+       g + Ehlo({"REQUIRETLS"}) + "250 ok\r\n", ""},
+      {"BODY=BINARYMIME not advertised (RFC 3030)",
+       kEhloCmd + "MAIL FROM:<a@example.com> BODY=BINARYMIME\r\n",
+       g + Ehlo({"8BITMIME"}) + "250 ok\r\n", "C:MAIL:not_advertised"},
+      {"BODY=BINARYMIME advertised", kEhloCmd + "MAIL FROM:<a@example.com> BODY=BINARYMIME\r\n",
+       g + Ehlo({"CHUNKING", "BINARYMIME"}) + "250 ok\r\n", ""},
+      {"MAIL AUTH= not advertised (RFC 4954 section 5)",
+       kEhloCmd + "MAIL FROM:<a@example.com> AUTH=<>\r\n", g + kBare + "250 ok\r\n",
+       "C:MAIL:not_advertised"},
+      {"MAIL AUTH= advertised", kEhloCmd + "MAIL FROM:<a@example.com> AUTH=<>\r\n",
+       g + Ehlo({"AUTH PLAIN"}) + "250 ok\r\n", ""},
       {"after HELO nothing is advertised", "HELO client.example.com\r\nSTARTTLS\r\n",
        g + "250 mx\r\n502 no\r\n", "C:STARTTLS:not_advertised"},
   });
@@ -357,6 +377,87 @@ TEST(SessionViolationTest, UnexpectedReplyCodeRfc5321Section4_3_2) {
       {"STARTTLS answered 250", kEhloCmd + "STARTTLS\r\n", kGreeting + kAll + "250 ok\r\n",
        "S:250:unexpected_reply_code"},
   });
+}
+
+// Every reply code RFC 5321 section 4.3.2 (RFC 3030, 3207, 4954 for BDAT,
+// STARTTLS, AUTH; 530 from RFC 4954 section 6) lists for a command is
+// expected; one it does not list is not. Codes that change what follows (354
+// to DATA, 334 to AUTH, 220 to STARTTLS, 500/502 to BDAT) are tested above.
+TEST(SessionViolationTest, ReplyCodesEachCommandMayGetRfc5321Section4_3_2) {
+  struct Row {
+    std::string before_client;  // commands before, and their replies
+    std::string before_server;
+    std::string command;
+    std::vector<int> listed;
+    int unlisted;
+  };
+  const std::string mail = kEhloCmd + kMail;
+  const std::string rcpt = kEhloCmd + kMail + kRcpt;
+  const std::string ok = "250 ok\r\n";
+  const std::vector<Row> rows = {
+      {"", kGreeting, kEhloCmd, {250, 504, 550, 502}, 354},
+      {"", kGreeting, "HELO client.example.com\r\n", {250, 504, 550, 502}, 251},
+      {kEhloCmd, kGreeting + kAll, kMail, {250, 552, 451, 452, 550, 553, 503, 455, 555, 530}, 251},
+      {mail,
+       kGreeting + kAll + ok,
+       kRcpt,
+       {250, 251, 550, 551, 552, 553, 450, 451, 452, 503, 455, 555, 530},
+       554},
+      {rcpt, kGreeting + kAll + ok + ok, "DATA\r\n", {503, 554, 530}, 250},
+      {rcpt,
+       kGreeting + kAll + ok + ok,
+       "BDAT 3 LAST\r\nabc",
+       {250, 552, 554, 451, 452, 450, 550, 503, 530},
+       251},
+      {kEhloCmd, kGreeting + kAll, "RSET\r\n", {250}, 251},
+      {kEhloCmd, kGreeting + kAll, "NOOP\r\n", {250}, 251},
+      {kEhloCmd,
+       kGreeting + kAll,
+       "VRFY x\r\n",
+       {250, 251, 252, 550, 551, 553, 502, 504, 530},
+       354},
+      {kEhloCmd, kGreeting + kAll, "EXPN x\r\n", {250, 252, 550, 502, 504, 530}, 251},
+      {kEhloCmd, kGreeting + kAll, "HELP\r\n", {211, 214, 502, 504, 530}, 250},
+      {kEhloCmd, kGreeting + kAll, "QUIT\r\n", {221}, 250},
+      {kEhloCmd, kGreeting + kAll, "STARTTLS\r\n", {454, 502}, 250},
+      {kEhloCmd,
+       kGreeting + kAll,
+       "AUTH PLAIN AHVAcA==\r\n",
+       {235, 432, 454, 502, 503, 504, 534, 535, 538},
+       250},
+      // The message content (RFC 5321 4.3.2 "DATA ... 354 -> data ->"), and
+      // a SASL response (RFC 4954 sections 4 and 6; 500/501 end the exchange).
+      {rcpt + "DATA\r\n",
+       kGreeting + kAll + ok + ok + "354 go\r\n",
+       "x\r\n.\r\n",
+       {250, 552, 554, 451, 452, 450, 550, 421},
+       251},
+      {kEhloCmd + "AUTH LOGIN\r\n",
+       kGreeting + kAll + "334 VXNlcm5hbWU6\r\n",
+       "dXNlcg==\r\n",
+       {235, 432, 454, 500, 501, 534, 535, 538, 421},
+       250},
+  };
+  std::vector<std::string> names;
+  std::size_t count = 0;
+  for (const Row& row : rows)
+    count += row.listed.size() + 2;
+  names.reserve(count);  // the cases point into it
+  std::vector<TwoCase> cases;
+  for (const Row& row : rows) {
+    const std::string verb = row.command.substr(0, row.command.find_first_of(" \r\n"));
+    for (const int code : row.listed) {
+      names.push_back(verb + " answered " + std::to_string(code));
+      cases.push_back({names.back().c_str(), row.before_client + row.command,
+                       row.before_server + std::to_string(code) + " x\r\n", ""});
+    }
+    names.push_back(verb + " answered " + std::to_string(row.unlisted) + " (not listed)");
+    names.push_back("S:" + std::to_string(row.unlisted) + ":unexpected_reply_code");
+    cases.push_back({names[names.size() - 2].c_str(), row.before_client + row.command,
+                     row.before_server + std::to_string(row.unlisted) + " x\r\n",
+                     names.back().c_str()});
+  }
+  RunTwoTable(cases);
 }
 
 // --- reply_without_command / unanswered_command: RFC 5321 section 4.1.1.10
@@ -755,6 +856,158 @@ TEST(SessionPropertyTest, AllPositiveWaitingClientMatchesTheOneWayStreams) {
   plain[1] = ehlo[1];
   EXPECT_EQ(s, plain);
   EXPECT_EQ(ViolationList(r), "");
+}
+
+// Empty feeds, octets fed after their direction was closed, and a second
+// close change nothing: the records are those of the same session without
+// them.
+TEST(SessionFeedTest, EmptyFeedsLateOctetsAndSecondClosesChangeNothing) {
+  for (const SessionInput input : {SessionInput::kTwoStreams, SessionInput::kInterleaved}) {
+    SCOPED_TRACE(input == SessionInput::kTwoStreams ? "two streams" : "interleaved");
+    const auto run = [&](bool extra) {
+      std::vector<SRec> got;
+      const auto sink = [&](const SessionRecord& r) { got.push_back(ToSRec(r)); };
+      Session s(Options{}, input);
+      if (extra) {
+        s.FeedServer("", sink);
+        s.FeedClient("", sink);
+      }
+      s.FeedServer(kGreeting, sink);
+      s.FeedClient("NOOP\r\n", sink);
+      s.FeedServer("250 ok\r\n", sink);
+      s.CloseClient(sink);
+      if (extra) {
+        s.CloseClient(sink);
+        s.FeedClient("QUIT\r\n", sink);
+      }
+      s.CloseServer(sink);
+      if (extra) {
+        s.CloseServer(sink);
+        s.FeedServer("221 bye\r\n", sink);
+      }
+      s.Finish(sink);
+      return got;
+    };
+    const std::vector<SRec> plain = run(false);
+    ASSERT_EQ(plain.size(), 3u) << Show(plain);
+    EXPECT_EQ(plain[1].label, "NOOP");
+    EXPECT_EQ(plain[2].label, "250");
+    EXPECT_EQ(run(true), plain) << Show(run(true));
+  }
+}
+
+// A reply not as predicted (a refused MAIL) while more pipelined commands
+// wait: the prediction is made again from what was confirmed and every
+// command still waiting, so a RCPT after the pipelined RSET and second MAIL
+// is in sequence (RFC 2920 section 3.1, RFC 5321 section 4.1.4).
+TEST(SessionViolationTest, PipelinedCommandsArePredictedAgainAfterARefusal) {
+  RunStepTable({
+      {"RCPT after MAIL refused, RSET, MAIL pipelined",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', "MAIL FROM:<a@example.com>\r\nRSET\r\nMAIL FROM:<b@example.com>\r\n"},
+        {'S', "550 no\r\n"},
+        {'C', kRcpt},
+        {'S', "250 ok\r\n250 ok\r\n250 ok\r\n"}},
+       ""},
+      {"DATA after MAIL refused, RCPT pipelined",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', kMail + kRcpt},
+        {'S', "550 no\r\n"},
+        {'C', "DATA\r\n"},
+        {'S', "503 need MAIL\r\n503 need RCPT\r\n"}},
+       "C:DATA:out_of_sequence"},
+      {"RCPT after MAIL refused and RSET pipelined",
+       {{'S', kGreeting},
+        {'C', kEhloCmd},
+        {'S', kAll},
+        {'C', "MAIL FROM:<a@example.com>\r\nRSET\r\n"},
+        {'S', "550 no\r\n"},
+        {'C', kRcpt},
+        {'S', "250 ok\r\n503 need MAIL\r\n"}},
+       "C:RCPT:out_of_sequence"},
+  });
+}
+
+// Two streams: once the client has closed with every octet read and nothing
+// waiting, a reply no command asked for is reported at once, not at Finish.
+TEST(SessionViolationTest, ReplyAfterTheClientClosedIsReportedAtOnce) {
+  Session s(Options{}, SessionInput::kTwoStreams);
+  std::vector<SRec> got;
+  const auto sink = [&](const SessionRecord& r) { got.push_back(ToSRec(r)); };
+  s.FeedServer(kGreeting, sink);
+  s.FeedClient("NOOP\r\n", sink);
+  s.FeedServer("250 ok\r\n", sink);
+  s.CloseClient(sink);
+  ASSERT_EQ(got.size(), 3u) << Show(got);
+  s.FeedServer("250 extra\r\n", sink);
+  ASSERT_EQ(got.size(), 4u) << Show(got);
+  EXPECT_EQ(got[3].label, "250");
+  EXPECT_EQ(got[3].rec.offset, std::string(kGreeting).size() + 8);
+  EXPECT_EQ(ViolationList({got[3]}), "S:250:reply_without_command");
+  s.Finish(sink);
+  EXPECT_EQ(got.size(), 4u) << Show(got);
+}
+
+// A client record waits (held) until the server says something after it;
+// its views point into the session's client buffer, which may grow and move
+// meanwhile: each view of the released record follows it (ASan sees a view
+// into the freed buffer).
+TEST(SessionHeldTest, HeldRecordsFollowTheClientBufferWhenItMoves) {
+  std::string noops;
+  for (int i = 0; i < 1000; ++i)
+    noops += "NOOP\r\n";
+  const Steps steps = {
+      {'S', kGreeting},
+      {'C', "AUTH LOGIN\r\n"},
+      {'S', "334 VXNlcm5hbWU6\r\n"},
+      {'C', "dXNlcg==\r\n"},
+      {'C', noops},
+      {'S', "235 ok\r\n"},
+  };
+  const std::vector<SRec> records = RunInterleaved(steps);
+  ASSERT_GE(records.size(), 6u) << Show(records);
+  EXPECT_EQ(records[1].label, "AUTH");
+  EXPECT_EQ(records[3].label, "auth_response");
+  EXPECT_EQ(records[3].rec.offset, 12u);
+  EXPECT_EQ(records[3].rec.length, 10u);
+  EXPECT_EQ(records[3].rec.fields, "response=dXNlcg==");
+  EXPECT_EQ(records[4].label, "235");
+  EXPECT_EQ(records[5].label, "NOOP");
+  EXPECT_EQ(records[5].rec.offset, 22u);
+}
+
+// Violations is a set of bits; a session record is ok when its record is
+// ok and it broke no session rule.
+TEST(ViolationsTest, AddSetsAndRecordOk) {
+  Violations a;
+  EXPECT_TRUE(a.empty());
+  a.Add(Violation::kEarlyTalker);
+  EXPECT_FALSE(a.empty());
+  Violations b;
+  b.Add(Violation::kBadGreeting);
+  b.Add(a);
+  EXPECT_TRUE(b.Has(Violation::kEarlyTalker));
+  EXPECT_TRUE(b.Has(Violation::kBadGreeting));
+  EXPECT_FALSE(b.Has(Violation::kOutOfSequence));
+  EXPECT_EQ(b.bits(),
+            static_cast<std::uint16_t>(static_cast<std::uint16_t>(Violation::kEarlyTalker) |
+                                       static_cast<std::uint16_t>(Violation::kBadGreeting)));
+  SessionRecord r;
+  EXPECT_TRUE(r.ok());
+  r.violations = a;
+  EXPECT_FALSE(r.ok());
+  r.violations = Violations();
+  r.record.error = Error{ErrorCode::kSyntax, 0};
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(DirectionNameTest, ClientAndServer) {
+  EXPECT_EQ(DirectionName(Direction::kClient), "client");
+  EXPECT_EQ(DirectionName(Direction::kServer), "server");
 }
 
 }  // namespace

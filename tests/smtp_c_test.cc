@@ -119,11 +119,13 @@ TEST(CApiNames, OtherNames) {
   EXPECT_STREQ(smtp_status_name(99), "unknown");
   EXPECT_STREQ(smtp_record_kind_name(SMTP_RECORD_AUTH_RESPONSE), "auth_response");
   EXPECT_STREQ(smtp_record_kind_name(5), "unknown");
+  EXPECT_STREQ(smtp_record_kind_name(-1), "unknown");
   EXPECT_STREQ(smtp_verb_name(SMTP_VERB_STARTTLS), "STARTTLS");
   EXPECT_STREQ(smtp_verb_name(SMTP_VERB_UNKNOWN), "");
   EXPECT_STREQ(smtp_verb_name(15), "");
   EXPECT_STREQ(smtp_host_type_name(SMTP_HOST_IPV6), "ipv6");
   EXPECT_STREQ(smtp_host_type_name(-1), "unknown");
+  EXPECT_STREQ(smtp_host_type_name(SMTP_HOST_GENERAL + 1), "unknown");
 }
 
 TEST(CApiOptions, DefaultsAreTheCppDefaults) {
@@ -519,6 +521,15 @@ TEST(CApiSession, OptionsInputAndMisuse) {
   EXPECT_TRUE(out.lines.empty());  // waits for the greeting, within the default
   EXPECT_EQ(smtp_session_feed_client(s, nullptr, 1, nullptr, nullptr),
             SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_session_feed_server(s, nullptr, 1, nullptr, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  // No octets (NULL data and size 0) is a valid, empty feed.
+  EXPECT_EQ(smtp_session_feed_client(s, nullptr, 0, nullptr, nullptr), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_session_feed_server(s, nullptr, 0, nullptr, nullptr), SMTP_STATUS_OK);
+  // A NULL callback drops the records; the session still reads on: after
+  // the greeting the client's NOOP waits for its reply.
+  EXPECT_EQ(smtp_session_feed_server(s, "220 mx\r\n", 8, nullptr, nullptr), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_session_wants(s), SMTP_DIR_SERVER);
   smtp_session_free(s);
 
   // max_pending read: a small one lets the client octets go unanswered early.
@@ -615,6 +626,18 @@ TEST(CApiIterators, ParamsLinesAndCapabilitiesInOrder) {
                                       "cap:AUTH|PLAIN|LOGIN", "cap:PIPELINING"}));
 }
 
+// A reply record over `lines` (a literal: static storage), as a stream fills it.
+smtp_record ReplyRecord(const char* lines, std::size_t line_count, int32_t ok, int32_t is_ehlo) {
+  smtp_record r;
+  std::memset(&r, 0, sizeof(r));
+  r.kind = SMTP_RECORD_REPLY;
+  r.ok = ok;
+  r.is_ehlo = is_ehlo;
+  r.lines = smtp_view{lines, std::strlen(lines)};
+  r.line_count = line_count;
+  return r;
+}
+
 TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
   smtp_record r;
   std::memset(&r, 0, sizeof(r));
@@ -639,15 +662,63 @@ TEST(CApiIterators, EmptyForOtherKindsAndNullArguments) {
   smtp_capabilities_begin(nullptr, &it);
   EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
   // A failed EHLO reply has no capabilities, even with is_ehlo and lines.
-  static const char kLines[] = "250-mx\r\n250 SIZE 10\r\n";
-  smtp_record bad;
-  std::memset(&bad, 0, sizeof(bad));
-  bad.kind = SMTP_RECORD_REPLY;
-  bad.ok = 0;
-  bad.is_ehlo = 1;
-  bad.lines = smtp_view{kLines, sizeof(kLines) - 1};
-  bad.line_count = 2;
+  const smtp_record bad = ReplyRecord("250-mx\r\n250 SIZE 10\r\n", 2, /*ok=*/0, /*is_ehlo=*/1);
   smtp_capabilities_begin(&bad, &it);
+  EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
+}
+
+// NULL iterators and outputs are ignored (next returns 0 for a NULL
+// iterator and still advances for a NULL output); a record of the right
+// kind that failed to parse has no params, lines or capabilities.
+TEST(CApiIterators, NullIteratorsOutputsAndFailedRecords) {
+  smtp_record reply =
+      ReplyRecord("250-mx\r\n250-SIZE 10\r\n250 PIPELINING\r\n", 3, /*ok=*/1, /*is_ehlo=*/1);
+  static const char kParams[] = "SIZE=10 BODY=8BITMIME";
+  smtp_record mail;
+  std::memset(&mail, 0, sizeof(mail));
+  mail.kind = SMTP_RECORD_COMMAND;
+  mail.ok = 1;
+  mail.params = smtp_view{kParams, sizeof(kParams) - 1};
+  const smtp_view words{"a  b c", 6};
+  smtp_iter it;
+  smtp_view v;
+  smtp_param p;
+  smtp_capability cap;
+  smtp_reply_lines_begin(&reply, nullptr);
+  EXPECT_EQ(smtp_reply_lines_next(nullptr, &v), 0);
+  smtp_reply_lines_begin(nullptr, &it);
+  EXPECT_EQ(smtp_reply_lines_next(&it, &v), 0);
+  smtp_capabilities_begin(&reply, nullptr);
+  EXPECT_EQ(smtp_capabilities_next(nullptr, &cap), 0);
+  smtp_words_begin(words, nullptr);
+  EXPECT_EQ(smtp_words_next(nullptr, &v), 0);
+  const auto count = [&](auto next) {
+    int n = 0;
+    while (next(&it) == 1 && n < 10)
+      ++n;
+    return n;
+  };
+  smtp_params_begin(&mail, &it);
+  EXPECT_EQ(count([](smtp_iter* i) { return smtp_params_next(i, nullptr); }), 2);
+  smtp_reply_lines_begin(&reply, &it);
+  EXPECT_EQ(count([](smtp_iter* i) { return smtp_reply_lines_next(i, nullptr); }), 3);
+  smtp_capabilities_begin(&reply, &it);
+  EXPECT_EQ(count([](smtp_iter* i) { return smtp_capabilities_next(i, nullptr); }), 2);
+  smtp_words_begin(words, &it);
+  EXPECT_EQ(count([](smtp_iter* i) { return smtp_words_next(i, nullptr); }), 3);
+  // The same records, failed: nothing to iterate.
+  mail.ok = 0;
+  smtp_params_begin(&mail, &it);
+  EXPECT_EQ(smtp_params_next(&it, &p), 0);
+  reply.ok = 0;
+  smtp_reply_lines_begin(&reply, &it);
+  EXPECT_EQ(smtp_reply_lines_next(&it, &v), 0);
+  // An ok reply that is no EHLO reply has lines but no capabilities.
+  reply.ok = 1;
+  reply.is_ehlo = 0;
+  smtp_reply_lines_begin(&reply, &it);
+  EXPECT_EQ(count([](smtp_iter* i) { return smtp_reply_lines_next(i, nullptr); }), 3);
+  smtp_capabilities_begin(&reply, &it);
   EXPECT_EQ(smtp_capabilities_next(&it, &cap), 0);
 }
 
@@ -667,6 +738,26 @@ TEST(CApiMisuse, NullArguments) {
   EXPECT_EQ(smtp_command_stream_feed(cs, "NOOP\r\n", 6, nullptr, nullptr), SMTP_STATUS_OK);
   EXPECT_EQ(smtp_command_stream_offset(cs), 6u);
   smtp_command_stream_free(cs);
+
+  // The same for a reply stream.
+  EXPECT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_reply_stream_feed(nullptr, "x", 1, nullptr, nullptr),
+            SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_reply_stream_offset(nullptr), 0u);
+  smtp_reply_stream* rs = nullptr;
+  ASSERT_EQ(smtp_reply_stream_new(nullptr, SMTP_REPLY_MODE_REPLIES, &rs), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_reply_stream_feed(rs, nullptr, 3, nullptr, nullptr), SMTP_STATUS_INVALID_ARGUMENT);
+  EXPECT_EQ(smtp_reply_stream_feed(rs, nullptr, 0, nullptr, nullptr), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_reply_stream_feed(rs, "250 ok\r\n", 8, nullptr, nullptr), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_reply_stream_offset(rs), 8u);
+  // Freeing a reply stream from inside its own callback is refused too.
+  const auto free_inside = [](const smtp_record*, void* user) {
+    smtp_reply_stream_free(static_cast<smtp_reply_stream*>(user));
+  };
+  EXPECT_EQ(smtp_reply_stream_feed(rs, "250 ok\r\n", 8, free_inside, rs), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_reply_stream_offset(rs), 16u);  // still there
+  smtp_reply_stream_free(rs);
 }
 
 struct Reenter {
@@ -705,6 +796,13 @@ TEST(CApiFailures, ThrowingCallbackBecomesInternalAndTheStreamBroken) {
   EXPECT_EQ(smtp_reply_stream_feed(rs, "250 ok\r\n", 8, nullptr, nullptr), SMTP_STATUS_BROKEN);
   EXPECT_EQ(smtp_reply_stream_finish(rs, nullptr, nullptr), SMTP_STATUS_BROKEN);
   smtp_reply_stream_free(rs);
+  // The same for a command stream.
+  smtp_command_stream* cs = nullptr;
+  ASSERT_EQ(smtp_command_stream_new(nullptr, &cs), SMTP_STATUS_OK);
+  EXPECT_EQ(smtp_command_stream_feed(cs, "NOOP\r\n", 6, thrower, nullptr), SMTP_STATUS_INTERNAL);
+  EXPECT_EQ(smtp_command_stream_feed(cs, "NOOP\r\n", 6, nullptr, nullptr), SMTP_STATUS_BROKEN);
+  EXPECT_EQ(smtp_command_stream_finish(cs, nullptr, nullptr), SMTP_STATUS_BROKEN);
+  smtp_command_stream_free(cs);
 }
 
 TEST(CApiFailures, OutOfMemoryIsAStatusNotAnException) {

@@ -23,6 +23,7 @@ using testing_util::RecordsString;
 using testing_util::Repeat;
 using testing_util::RepliesAnySplit;
 using testing_util::StrictOptions;
+using testing_util::ToRec;
 
 using E = ErrorCode;
 using D = Deviation;
@@ -428,6 +429,51 @@ TEST(StreamTest, LenientErrorRecordsListEarlierDeviations) {
   Rec bad_ehlo = ReplyErr(0, 21, E::kBadDomain, 4);
   bad_ehlo.deviations = DeviationSet({D::kBareLf}).bits();
   ExpectReplies("250-[1.2.3.4]\n250 X\r\n", kLenient, ReplyMode::kEhlo, {bad_ehlo});
+}
+
+// A SASL response that breaks the grammar keeps the deviations read before
+// its error (the bare LF line end), not the trailing white space after it.
+TEST(StreamTest, LenientBadSaslResponseKeepsTheDeviationsBeforeItsError) {
+  Rec bad = Fail(Make(K::kAuthResponse, 12, 7), E::kBadBase64, 14);
+  bad.deviations = DeviationSet({D::kBareLf}).bits();
+  ExpectCommands("AUTH LOGIN\r\nno way\nNOOP\r\n", kLenient,
+                 {Cmd(0, 12, "verb=AUTH mech=LOGIN"), bad, Cmd(19, 6, "verb=NOOP")});
+  Rec bad_spaced = Fail(Make(K::kAuthResponse, 12, 8), E::kBadBase64, 14);
+  bad_spaced.deviations = DeviationSet({D::kBareLf}).bits();
+  ExpectCommands("AUTH LOGIN\r\nno way \nNOOP\r\n", kLenient,
+                 {Cmd(0, 12, "verb=AUTH mech=LOGIN"), bad_spaced, Cmd(20, 6, "verb=NOOP")});
+}
+
+// Finish in the middle of an AUTH exchange resets the stream: it reads
+// commands again, with the command line limit, not the (here smaller) SASL
+// response limit the exchange had set.
+TEST(CommandStreamTest, FinishInsideAnAuthExchangeRestoresTheCommandLineLimit) {
+  Options options = StrictOptions();
+  options.max_auth_line = 64;
+  CommandStream stream(options);
+  std::vector<Rec> got;
+  const auto sink = [&](const Record& r) { got.push_back(ToRec(r)); };
+  stream.Feed("AUTH LOGIN\r\n", sink);
+  ASSERT_EQ(got, (std::vector<Rec>{Cmd(0, 12, "verb=AUTH mech=LOGIN")}));
+  // Inside the exchange a line over 64 octets is an over-long response.
+  const std::string noop = "NOOP " + Repeat('x', 100) + "\r\n";
+  stream.Finish(sink);
+  ASSERT_EQ(got.size(), 1u) << RecordsString(got);  // no line was open
+  got.clear();
+  stream.Feed(noop, sink);
+  stream.Finish(sink);
+  ASSERT_EQ(got.size(), 1u) << RecordsString(got);
+  EXPECT_EQ(got[0].kind, K::kCommand);
+  EXPECT_EQ(got[0].offset, 0u);
+  EXPECT_EQ(got[0].length, noop.size());
+  EXPECT_EQ(got[0].code, E::kOk) << RecordsString(got);
+  // Without the reset the same line is a response, over its limit at 64.
+  CommandStream in_auth(options);
+  got.clear();
+  in_auth.Feed("AUTH LOGIN\r\n" + noop, sink);
+  in_auth.Finish(sink);
+  ASSERT_EQ(got.size(), 2u) << RecordsString(got);
+  EXPECT_EQ(got[1], Fail(Make(K::kAuthResponse, 12, noop.size()), E::kLineTooLong, 12 + 64));
 }
 
 // The RFCs' own examples parse in strict (issue 10), record by record with

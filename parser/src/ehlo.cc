@@ -61,10 +61,9 @@ class EhloChecker {
       deviations_->Add(Deviation::kTrailingSpace);
       return {};
     }
-    // Domain SP ehlo-greet: the separator is one SP.
-    if (text[end] != ' ') return Error{ErrorCode::kSyntax, offset + end};
-    *greeting_ = text.substr(end + 1);
-    return {};
+    // What is left is an HT after the domain with more after it (a SP with
+    // more after it began a greeting above): the separator must be one SP.
+    return Error{ErrorCode::kSyntax, offset + end};
   }
 
   // ehlo-line = ehlo-keyword *( SP ehlo-param )

@@ -30,7 +30,14 @@ Each mutant is judged in stages, each only for the survivors of the last:
   3. libFuzzer + ASan + UBSan build (build/mutate-fuzz): each fuzz target that
      reaches the mutated line (per-target line coverage from `make coverage`,
      build/fuzz-coverage/profiles; every target when that is missing) fuzzes
-     for --fuzz-seconds from a copy of its corpus; a finding kills the mutant.
+     for --fuzz-seconds from a copy of its corpus, with the campaign's target
+     list and per-target options (fuzz/run_campaign.py: FUZZ_TARGETS of
+     fuzz/fuzz.mk, fuzz/<target>.options); a finding kills the mutant only
+     when its input passes the unmutated target (replayed on a copy of the
+     baseline binary, build/mutate/baseline-fuzz/), or when the run hangs.
+Baseline: before any mutant, the unmutated code's unit tests (both builds)
+and fuzz targets (--fuzz-seconds each) run once; a failing baseline stops the
+run (exit 2) with what failed, since a mutant cannot be judged against it.
 The builds are incremental in their own directories and use a copy of the
 source tree (build/mutate-src; corpus/ and tests/data/ are links): the working
 tree is never written, so an interrupt cannot leave a mutant behind, and the
@@ -62,6 +69,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "fuzz"))
+# The campaign's target list (fuzz/fuzz.mk FUZZ_TARGETS) and per-target
+# libFuzzer options (fuzz/<target>.options): one copy, in the campaign driver.
+from run_campaign import fuzz_targets, options_args  # noqa: E402
 SRC_DIR = "parser/src"
 LINKED = ("corpus", "tests/data")  # data, read only: linked into the copy
 
@@ -313,12 +324,6 @@ def run_tests(binaries, timeouts, jobs, env):
 # --- which fuzz targets reach which line --------------------------------------
 
 
-def fuzz_targets(root):
-    with open(os.path.join(root, "fuzz", "CMakeLists.txt")) as f:
-        m = re.search(r"set\(SMTP_FUZZ_TARGETS(.*?)\)", f.read(), re.S)
-    return m.group(1).split() if m else []
-
-
 def reach_map(root, cov_build, targets):
     """{target: {"parser/src/x.cc": set(lines hit)}} from the per-target
     profiles of `make coverage`; None when they are missing."""
@@ -365,24 +370,81 @@ def reach_map(root, cov_build, targets):
     return result
 
 
-def fuzz_mutant(fbuild, root, targets, seconds, jobs):
-    """Fuzzes each target `seconds`; returns (target, finding) or (None, None)."""
+FINDING_RE = re.compile(r"(ERROR: AddressSanitizer: [\w-]+|runtime error: [^\n]{0,80}|"
+                        r"property failed: [^\n]{0,80}|ERROR: libFuzzer: [\w-]+|"
+                        r"Assertion[^\n]{0,80}|[^\n]*abort[^\n]{0,40})")
+# A single input may run this long (libFuzzer's default is 1200 s): a mutant
+# that loops forever is a finding (timeout-*), not a stuck run.
+INPUT_TIMEOUT = 10
+
+
+def fuzz_command(binary, target, seconds, work, root=ROOT):
+    """The libFuzzer command of one judging run: the campaign's options for
+    the target, new inputs in `work`, the shipped corpus read only."""
+    return ([binary, "-max_total_time=%d" % seconds, "-timeout=%d" % INPUT_TIMEOUT, "-seed=1",
+             "-artifact_prefix=%s/" % work] + options_args(target)
+            + [work, os.path.join(root, "corpus", target)])
+
+
+def fuzz_once(binary, target, seconds, work):
+    """Fuzzes `target` once; returns None, or (what it found, the input that
+    shows it or None when the run hung)."""
+    new = os.path.join(work, target)
+    os.makedirs(new, exist_ok=True)
+    try:
+        r = subprocess.run(fuzz_command(binary, target, seconds, new), capture_output=True,
+                           text=True, errors="replace", timeout=seconds * 4 + 60)
+    except subprocess.TimeoutExpired:
+        return "hang: no result after %d s" % (seconds * 4 + 60), None
+    if r.returncode == 0:
+        return None
+    m = FINDING_RE.search(r.stderr)
+    artifacts = sorted(os.path.join(new, f) for f in os.listdir(new)
+                       if re.match(r"(crash|leak|timeout|oom|slow-unit)-", f))
+    return (m.group(1) if m else "exit %d" % r.returncode), (artifacts[0] if artifacts else None)
+
+
+def replay_passes(binary, artifact):
+    """True when `binary` (the unmutated target) runs `artifact` cleanly."""
+    try:
+        r = subprocess.run([binary, "-timeout=%d" % INPUT_TIMEOUT, artifact], capture_output=True,
+                           timeout=INPUT_TIMEOUT * 6 + 30)
+    except subprocess.TimeoutExpired:
+        return False
+    return r.returncode == 0
+
+
+def fuzz_baseline(binary_for, targets, seconds, jobs):
+    """Fuzzes every target of the unmutated code once; returns the failures
+    as [(target, what)] (empty: the baseline passes)."""
+    work = tempfile.mkdtemp(prefix="smtp-mutate-baseline-")
+    try:
+        with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+            found = list(pool.map(lambda t: (t, fuzz_once(binary_for(t), t, seconds, work)), targets))
+        return [(t, "%s (input %s)" % (f[0], os.path.basename(f[1]) if f[1] else "none"))
+                for t, f in found if f is not None]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def fuzz_mutant(binary_for, baseline_for, targets, seconds, jobs):
+    """Fuzzes each target `seconds`; returns (target, finding) of the first
+    finding that the unmutated target does not share, or (None, None)."""
     work = tempfile.mkdtemp(prefix="smtp-mutate-fuzz-")
     try:
         def one(t):
-            new = os.path.join(work, t)
-            os.makedirs(new)
-            cmd = [os.path.join(fbuild.dir, "fuzz", t), "-max_total_time=%d" % seconds,
-                   "-dict=" + os.path.join(root, "fuzz", "smtp.dict"), "-max_len=8192",
-                   "-artifact_prefix=%s/" % new, "-seed=1", new, os.path.join(root, "corpus", t)]
-            r = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
-                               timeout=seconds * 4 + 60)
-            if r.returncode != 0:
-                m = re.search(r"(ERROR: AddressSanitizer: [\w-]+|runtime error: [^\n]{0,80}|"
-                              r"ERROR: libFuzzer: [\w-]+|Assertion[^\n]{0,80}|[^\n]*abort[^\n]{0,40})",
-                              r.stderr)
-                return t, m.group(1) if m else "exit %d" % r.returncode
-            return None, None
+            found = fuzz_once(binary_for(t), t, seconds, work)
+            if found is None:
+                return None, None
+            what, artifact = found
+            if artifact is None:
+                # No input: a hang (the baseline ran in time) or a failure
+                # libFuzzer did not save; only the hang is the mutant's.
+                return (t, what) if what.startswith("hang") else (None, None)
+            if not replay_passes(baseline_for(t), artifact):
+                # The unmutated code fails on it too: no difference.
+                return None, None
+            return t, what
         pool = concurrent.futures.ThreadPoolExecutor(jobs)
         try:
             for t, what in pool.map(one, targets):
@@ -486,7 +548,8 @@ def main():
     ap.add_argument("--mutants", default="200", help="how many (a seeded sample), or all")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--files", default="", help="only these files of parser/src (a.cc,b.cc)")
-    ap.add_argument("--ids", default="", help="only these mutant ids")
+    ap.add_argument("--ids", default="", help="only these mutant ids (with --rerun-survivors: "
+                    "only these of the last run's survivors)")
     ap.add_argument("--rerun-survivors", action="store_true")
     ap.add_argument("--resume", action="store_true",
                     help="take the outcome of mutants the last run judged (same id) from it: "
@@ -510,6 +573,9 @@ def main():
         with open(results_path) as f:
             previous = json.load(f)
         wanted = {r["id"] for r in previous["results"] if r["status"] == "survived"}
+        if args.ids:
+            # Only these survivors (those a test was added for).
+            wanted &= set(args.ids.split(","))
         chosen = [m for m in all_mutants if m["id"] in wanted]
         missing = wanted - {m["id"] for m in chosen}
         if missing:
@@ -555,25 +621,47 @@ def main():
                   "-DSMTP_FUZZ_ENGINE=libfuzzer", "-DCMAKE_BUILD_TYPE=RelWithDebInfo",
                   "-DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link " + san,
                   "-DCMAKE_EXE_LINKER_FLAGS=" + san], args.jobs)
-    targets = fuzz_targets(ROOT)
+    targets = fuzz_targets()
     builds = [gcc, asan] + ([fuzz] if args.fuzz_seconds > 0 else [])
     timeouts = {}
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
                UBSAN_OPTIONS="print_stacktrace=0")
+    baseline_dir = os.path.join(build_root, "mutate", "baseline-fuzz")
     for b in builds:
         b.configure(copy)
         if not b.build(targets if b is fuzz else None):
             print("mutate: the unmutated %s build fails:\n%s" % (b.name, b.last_output), file=sys.stderr)
             return 2
         if b is not fuzz:
+            # Baseline: every test passes on the unmutated code, or no
+            # failure of a mutant could be told from it.
             b.find_tests()
             for t in b.tests:
                 t0 = time.monotonic()
                 what = run_tests([t], {t: 600}, 1, env)
                 if what[0]:
-                    print("mutate: the unmutated %s tests fail: %s %s" % (b.name, *what), file=sys.stderr)
+                    print("mutate: baseline failed: the unmutated %s unit tests fail: %s %s; "
+                          "fix that before mutating" % (b.name, os.path.basename(what[0]), what[1]),
+                          file=sys.stderr)
                     return 2
                 timeouts[t] = max(20.0, 5 * (time.monotonic() - t0))
+    if args.fuzz_seconds > 0:
+        # Baseline of the fuzz stage: the unmutated targets, kept aside to
+        # replay what a mutant's run finds.
+        os.makedirs(baseline_dir, exist_ok=True)
+        for t in targets:
+            shutil.copy2(os.path.join(fuzz.dir, "fuzz", t), os.path.join(baseline_dir, t))
+        failures = fuzz_baseline(lambda t: os.path.join(baseline_dir, t), targets,
+                                 args.fuzz_seconds, args.jobs)
+        if failures:
+            print("mutate: baseline failed: the unmutated fuzz targets find something in %d s: %s; "
+                  "fix that (or fuzz with --fuzz-seconds 0) before mutating"
+                  % (args.fuzz_seconds, "; ".join("%s: %s" % f for f in failures)), file=sys.stderr)
+            return 2
+    print("mutate: baseline passes: %s unit tests%s" % (
+        "+".join(b.name for b in (gcc, asan)),
+        ", %d fuzz targets for %d s each" % (len(targets), args.fuzz_seconds)
+        if args.fuzz_seconds > 0 else ""), flush=True)
     reach = reach_map(ROOT, args.coverage_build, targets) if args.fuzz_seconds > 0 else None
     if args.fuzz_seconds > 0 and reach is None:
         print("mutate: no per-target coverage in %s (make coverage): survivors fuzz every target"
@@ -622,7 +710,9 @@ def main():
                             or m["line"] in reach.get(t, {}).get(m["file"], ())]
                 r["fuzzed"] = reaching
                 if reaching and fuzz.build(targets):
-                    t, what = fuzz_mutant(fuzz, ROOT, reaching, args.fuzz_seconds, args.jobs)
+                    t, what = fuzz_mutant(lambda t: os.path.join(fuzz.dir, "fuzz", t),
+                                          lambda t: os.path.join(baseline_dir, t), reaching,
+                                          args.fuzz_seconds, args.jobs)
                     if t:
                         r.update(status="killed", stage="fuzz", by="%s: %s" % (t, what))
         finally:

@@ -24,6 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "fuzz"))
 import run_campaign  # noqa: E402
 from test_campaign import snapshot  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "mutation"))
+import mutate  # noqa: E402
 
 ARGS = None
 TARGETS = run_campaign.fuzz_targets()
@@ -303,6 +305,8 @@ class Scripts(unittest.TestCase):
         self.assertEqual(r.returncode, 0, self.output)
         self.assertEqual((snapshot(src), snapshot(os.path.join(ROOT, "docs"))), before,
                          "parser/src/ or docs/ changed")
+        self.assertRegex(r.stdout, r"(?m)^mutate: baseline passes: gcc\+asan unit tests, %d fuzz targets "
+                         r"for 2 s each$" % len(TARGETS))
         m = re.search(r"^\[1/2\] killed +gcc +parser/src/options.cc:%s RVR `%s` -> `return \{\};`"
                       r"  \(options_test \S+\)$" % (killable[0][2], re.escape(killable[0][4])),
                       r.stdout, re.M)
@@ -330,6 +334,70 @@ class Scripts(unittest.TestCase):
         # An unknown id is a usage error.
         r = self.run_cmd([sys.executable, script, "--ids", "0000000000", "--report", report])
         self.assertEqual(r.returncode, 2, self.output)
+
+    def test_mutate_fuzzes_with_the_campaign_targets_and_options(self):
+        """mutate.py's fuzz stage takes run_campaign's target list (FUZZ_TARGETS
+        of fuzz/fuzz.mk) and each target's fuzz/<target>.options, not a copy."""
+        self.assertIs(mutate.fuzz_targets, run_campaign.fuzz_targets)
+        self.assertIs(mutate.options_args, run_campaign.options_args)
+        with open(os.path.join(ROOT, "fuzz", "fuzz.mk")) as f:
+            listed = re.search(r"^FUZZ_TARGETS \?= *(\S+)", f.read(), re.M).group(1).split(",")
+        self.assertEqual(mutate.fuzz_targets(), listed)
+        max_lens = set()
+        for t in listed:
+            with self.subTest(target=t):
+                with open(os.path.join(ROOT, "fuzz", t + ".options")) as f:
+                    max_len = re.search(r"^max_len *= *(\d+)$", f.read(), re.M).group(1)
+                max_lens.add(max_len)
+                cmd = mutate.fuzz_command("/bin/" + t, t, 7, "/w")
+                self.assertEqual(cmd[0], "/bin/" + t)
+                self.assertIn("-max_total_time=7", cmd)
+                self.assertIn("-max_len=" + max_len, cmd)
+                self.assertEqual([a for a in cmd if a.startswith("-max_len=")], ["-max_len=" + max_len])
+                self.assertIn("-dict=" + os.path.join(ROOT, "fuzz", "smtp.dict"), cmd)
+                self.assertEqual(cmd[-2:], ["/w", os.path.join(ROOT, "corpus", t)])
+        # The targets do not all share one max_len (the copy had 8192 for all).
+        self.assertGreater(len(max_lens), 1, max_lens)
+
+    def fake_fuzzer(self, name, fuzz_exit, replay_exit, artifact=True):
+        """A stand-in for a libFuzzer binary: fuzzing (-artifact_prefix given)
+        it reports an ASan finding and saves its input, or exits 0; replaying
+        one input it exits replay_exit."""
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write("#!/bin/bash\nprefix=\nfor a in \"$@\"; do\n"
+                    "  case $a in -artifact_prefix=*) prefix=${a#-artifact_prefix=} ;; esac\ndone\n"
+                    "if [[ -z $prefix ]]; then exit %d; fi\n"
+                    "if (( %d == 0 )); then exit 0; fi\n"
+                    "%s"
+                    "echo '==1==ERROR: AddressSanitizer: heap-buffer-overflow on address' >&2\n"
+                    "exit %d\n" % (replay_exit, fuzz_exit,
+                                    "printf x > \"${prefix}crash-1\"\n" if artifact else "", fuzz_exit))
+        os.chmod(path, 0o755)
+        return path
+
+    def test_mutate_judges_fuzz_findings_against_the_baseline(self):
+        """The fuzz stage counts a kill only when the unmutated target passes
+        (its baseline run finds nothing, and it runs the mutant's input
+        cleanly); a failing baseline is reported target by target."""
+        t = TARGETS[0]
+        clean = self.fake_fuzzer("clean", 0, 0)
+        finds = self.fake_fuzzer("finds", 1, 1)
+        finds_no_input = self.fake_fuzzer("finds_no_input", 1, 1, artifact=False)
+        # Baseline: nothing found passes; a finding is named with its target.
+        self.assertEqual(mutate.fuzz_baseline(lambda _: clean, [t, TARGETS[1]], 1, 2), [])
+        self.assertEqual(mutate.fuzz_baseline(lambda x: finds if x == t else clean, [t, TARGETS[1]], 1, 2),
+                         [(t, "ERROR: AddressSanitizer: heap-buffer-overflow (input crash-1)")])
+        # A mutant's finding whose input the unmutated target runs cleanly: killed.
+        self.assertEqual(mutate.fuzz_mutant(lambda _: finds, lambda _: clean, [t], 1, 1),
+                         (t, "ERROR: AddressSanitizer: heap-buffer-overflow"))
+        # The unmutated target fails on the same input: no difference, no kill.
+        self.assertEqual(mutate.fuzz_mutant(lambda _: finds, lambda _: finds, [t], 1, 1), (None, None))
+        # A failure without an input to replay (not a hang): not counted.
+        self.assertEqual(mutate.fuzz_mutant(lambda _: finds_no_input, lambda _: clean, [t], 1, 1),
+                         (None, None))
+        # Nothing found: survived this stage.
+        self.assertEqual(mutate.fuzz_mutant(lambda _: clean, lambda _: clean, [t], 1, 1), (None, None))
 
     def test_make_fuzz_gcc(self):
         corpus = self.small_corpus(per_target=2)

@@ -26,7 +26,10 @@ struct ReplyLine {
   std::uint16_t code = 0;
   bool continued = false;  // '-' separator: more lines follow
   std::string_view text;   // after the separator; "" when none
-  friend bool operator==(const ReplyLine&, const ReplyLine&) = default;
+  // Field by field, not `= default`: docs/fuzzing.md, Coverage.
+  friend constexpr bool operator==(const ReplyLine& a, const ReplyLine& b) noexcept {
+    return a.code == b.code && a.continued == b.continued && a.text == b.text;
+  }
 };
 
 struct ReplyLineResult {
@@ -52,7 +55,10 @@ struct EnhancedCode {
   std::uint16_t subject = 0;
   std::uint16_t detail = 0;
   std::string_view text;  // "2.1.0" as sent
-  friend bool operator==(const EnhancedCode&, const EnhancedCode&) = default;
+  // Field by field, not `= default`: docs/fuzzing.md, Coverage.
+  friend constexpr bool operator==(const EnhancedCode& a, const EnhancedCode& b) noexcept {
+    return a.klass == b.klass && a.subject == b.subject && a.detail == b.detail && a.text == b.text;
+  }
 };
 
 // Lines of a reply, split lazily from the raw, validated reply bytes.
