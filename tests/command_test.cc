@@ -374,6 +374,17 @@ TEST(PathTest, Table) {
       // Also when the quoted string is valid, or never ends: at the 65th octet.
       Err("MAIL FROM:<\"" + Repeat('a', 70) + "\"@x>", E::kBadPath, 75),
       Err("MAIL FROM:<\"" + Repeat('a', 70) + ">", E::kBadPath, 75),
+      // A dot-string local part: 64 octets of atext are fine, a dot or a
+      // UTF-8 character that would make it 65 fails at its first octet.
+      Ok("MAIL FROM:<" + Repeat('a', 64) + "@x>",
+         "verb=MAIL path=<" + Repeat('a', 64) + "@x> params=[]"),
+      Err("MAIL FROM:<" + Repeat('a', 64) + ".b@x>", E::kBadPath, 75),
+      Err("MAIL FROM:<" + Repeat('a', 63) + ".b@x>", E::kBadPath, 75),
+      Utf8Err("MAIL FROM:<" + Repeat('a', 63) + "\xc3\xa9@x>", E::kBadPath, 74),
+      // A '-' inside a U-label after a UTF-8 character is inside the label.
+      Utf8Ok("MAIL FROM:<a@b\xc3\xbc-c.example>",
+             "verb=MAIL path=<a@b\\xc3\\xbc-c.example> params=[]"),
+      Utf8Err("MAIL FROM:<a@\xc3\xbc.-c>", E::kBadDomain, 16),
   });
 }
 

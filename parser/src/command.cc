@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <span>
 
 #include "lexer.h"
 #include "smtp/line.h"
@@ -115,20 +116,18 @@ std::size_t CrossingOctet(std::string_view s, std::size_t limit) {
 // when it is one of them.
 // One pass per choice: the octets of `value` that some choice begins with
 // are its longest common prefix with any of them.
-template <typename Choices, typename Name>
-std::size_t FindChoiceError(std::string_view value, const Choices& choices, Name name) {
+std::size_t FindChoiceError(std::string_view value, std::span<const std::string_view> choices) {
   std::size_t longest = 0;
-  for (const auto& choice : choices) {
-    const std::string_view text = name(choice);
-    const std::size_t common = internal::CommonPrefixIgnoreCase(value, text);
-    if (common == value.size() && common == text.size()) return kNone;
+  for (const std::string_view choice : choices) {
+    const std::size_t common = internal::CommonPrefixIgnoreCase(value, choice);
+    if (common == value.size() && common == choice.size()) return kNone;
     longest = std::max(longest, common);
   }
   return longest;
 }
 std::size_t FindChoiceError(std::string_view value,
                             std::initializer_list<std::string_view> choices) {
-  return FindChoiceError(value, choices, [](std::string_view c) { return c; });
+  return FindChoiceError(value, std::span<const std::string_view>(choices.begin(), choices.size()));
 }
 
 // RFC 3461: NOTIFY=NEVER, or a comma list of SUCCESS / FAILURE / DELAY,
@@ -364,9 +363,13 @@ class CommandParser {
   // (A token that is a whole verb is known, so the choice search never says
   // "none" here; a proper prefix of a verb fails at its end.)
   static std::size_t UnknownVerbOffset(std::string_view token) {
-    const std::size_t at =
-        FindChoiceError(token, kVerbs, [](const VerbEntry& e) { return e.name; });
-    return at == kNone ? token.size() : at;
+    static constexpr auto kNames = [] {
+      std::array<std::string_view, std::size(kVerbs)> names{};
+      for (std::size_t i = 0; i < names.size(); ++i)
+        names[i] = kVerbs[i].name;
+      return names;
+    }();
+    return FindChoiceError(token, kNames);
   }
 
   // `word` (any case) at pos_: the first octet that differs, or the end of

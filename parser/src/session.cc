@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 #include <initializer_list>
 
 #include "lexer.h"
@@ -113,11 +112,12 @@ std::uint16_t ExtensionBits(const EhloReply& ehlo) {
   };
   std::uint16_t bits = 0;
   for (const Capability& capability : ehlo.capabilities) {
+    // A keyword of a checked reply is never empty (ehlo-keyword); equal
+    // sizes first, so k[0] exists when it is read.
     const std::string_view k = capability.keyword;
-    if (k.empty()) continue;
-    const char first = internal::ToUpper(k[0]);
     for (const Entry& e : kEntries) {
-      if (k.size() == e.keyword.size() && first == e.keyword[0] && EqualsIgnoreCase(k, e.keyword))
+      if (k.size() == e.keyword.size() && internal::ToUpper(k[0]) == e.keyword[0] &&
+          EqualsIgnoreCase(k, e.keyword))
         bits |= e.bit;
     }
   }
@@ -193,13 +193,13 @@ void Session::FeedClient(std::string_view chunk, SessionSink sink) {
     cbuf_.clear();
     cpos_ = 0;
     const auto on_record = [&](const Record& r) { OnClientRecord(r, false, sink); };
-    while (!chunk.empty() && !client_done_ && !commands_.reading_lines() &&
-           commands_.awaiting() == Awaiting::kNone) {
+    // In content nothing is awaited (decisions follow command lines), so
+    // every call consumes at least one octet; the content's end returns the
+    // stream to lines, and the rest goes through the buffer below.
+    while (!chunk.empty() && !commands_.reading_lines()) {
       const std::size_t consumed = commands_.FeedRecord(chunk, on_record);
       chunk.remove_prefix(consumed);
       cbase_ += consumed;
-      if (decide_after_feed_) DecideAfterFeed(false, sink);
-      if (consumed == 0) break;
     }
   }
   cbuf_.append(chunk);
@@ -549,7 +549,7 @@ bool Session::CheckAdvertised(const Command& c) const {
       for (const Param& param : c.params) {
         const std::string_view k = param.keyword;
         // Most keywords are none of these: the first letter says so at once.
-        switch (internal::ToUpper(k.empty() ? '\0' : k[0])) {
+        switch (internal::ToUpper(k.front())) {  // esmtp-keyword: never empty
           case 'S':
           case 'B':
           case 'R':
@@ -792,10 +792,8 @@ void Session::ApplyReply(const Pending& p, std::uint16_t code, const Record& rec
             const std::string_view raw = record.ehlo.reply.lines.raw();
             ehlo_raw_.assign(raw);
             const auto moved = [&](std::string_view v) {
-              const std::less<const char*> before;
-              if (before(v.data(), raw.data()) || before(raw.data() + raw.size(), v.data())) {
-                return v;  // not in the reply (an empty literal)
-              }
+              // Every non-empty view of the reply lies in its octets.
+              if (v.empty()) return std::string_view();
               return std::string_view(ehlo_raw_.data() + (v.data() - raw.data()), v.size());
             };
             extensions_ = record.ehlo;
