@@ -766,6 +766,31 @@ TEST(SessionDecisionTest, HeldResponseKeepsTheBufferForTheNextChunk) {
   EXPECT_EQ(ViolationList(whole), "");
 }
 
+// A line longer than any limit is fed to the stream as it comes, with or
+// without whole lines before it (the framer reports it over-long and keeps
+// only its head): the same records however the client's octets are cut.
+TEST(SessionDecisionTest, OverlongLineIsFedAsItComes) {
+  const std::size_t limit = MaxCommandLineLimit(Options{});
+  const std::string server = kGreeting + kAll + "250 ok\r\n500 too long\r\n";
+  for (const std::string& client : {kEhloCmd + "NOOP\r\n" + std::string(limit + 100, 'x') + "\r\n",
+                                    kEhloCmd + std::string(limit + 100, 'x') + "\r\n"}) {
+    SCOPED_TRACE(client.size());
+    const std::vector<SRec> whole = RunTwo(client, server);
+    ASSERT_FALSE(whole.empty());
+    const auto overlong = std::find_if(whole.begin(), whole.end(), [](const SRec& r) {
+      return r.dir == Direction::kClient && r.label == "error";
+    });
+    ASSERT_NE(overlong, whole.end()) << Show(whole);
+    EXPECT_EQ(overlong->rec.length, limit + 102);
+    EXPECT_TRUE(Tiles(whole, Direction::kClient, client.size())) << Show(whole);
+    for (std::size_t piece : {std::size_t{7}, std::size_t{1000}, limit + 50}) {
+      SCOPED_TRACE(piece);
+      EXPECT_EQ(RunTwo(client, server, Options{}, piece, 0), whole);
+      EXPECT_EQ(RunTwo(client, server, Options{}, piece, 3), whole);
+    }
+  }
+}
+
 TEST(SessionDecisionTest, WantsTheDirectionItNeeds) {
   Session session(Options{}, SessionInput::kTwoStreams);
   const auto sink = [](const SessionRecord&) {};

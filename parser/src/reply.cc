@@ -145,10 +145,10 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
   if (!line.ok()) {
     return Fail(Error{line.error.code, line_offset + line.error.offset});
   }
-  if (lines_ == 0) {
-    code_ = line.line.code;
-    content.copy(code_text_, 3);
-  }
+  // Only a first line gets here ok: a later one with the reply's code and a
+  // separator took the fast path above, any other failed.
+  code_ = line.line.code;
+  content.copy(code_text_, 3);
   deviations_.Add(line.deviations);
   ++lines_;
   return line.line.continued ? Step::kMore : Step::kDone;
