@@ -46,7 +46,7 @@ FUZZ_BUILD ?= build/fuzz
 FUZZ_AFL_BUILD ?= build/fuzz-afl
 FUZZ_COV_BUILD ?= build/fuzz-coverage
 FUZZ_GCC_BUILD ?= build-fuzz-gcc
-# Measured: 99.1 % of lines, 96.0 % of branches (docs/fuzzing.md, Coverage).
+# Measured: 99.2 % of lines, 96.2 % of branches (docs/fuzzing.md, Coverage).
 FUZZ_COVERAGE_MIN ?= 98
 FUZZ_BRANCH_COVERAGE_MIN ?= 95
 FUZZ_JOBS_BUILD ?= $(JOBS)
