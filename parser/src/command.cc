@@ -67,39 +67,11 @@ Verb LookupVerb(std::string_view token) {
   return Verb::kUnknown;
 }
 
-// ESMTP parameters whose syntax we check, and which command they belong to.
-enum KnownParam : unsigned {
-  kSize = 1u << 0,
-  kBody = 1u << 1,
-  kSmtpUtf8 = 1u << 2,
-  kRet = 1u << 3,
-  kEnvid = 1u << 4,
-  kAuthParam = 1u << 5,
-  kRequireTls = 1u << 6,
-  kNotify = 1u << 7,
-  kOrcpt = 1u << 8,
-};
+using internal::LookupParam;
+using enum internal::KnownParam;
 constexpr unsigned kMailParams =
     kSize | kBody | kSmtpUtf8 | kRet | kEnvid | kAuthParam | kRequireTls;
 constexpr unsigned kRcptParams = kNotify | kOrcpt;
-
-unsigned LookupParam(std::string_view keyword) {
-  struct Entry {
-    std::string_view name;
-    KnownParam param;
-  };
-  static constexpr Entry kParams[] = {
-      {"SIZE", kSize},   {"BODY", kBody},      {"SMTPUTF8", kSmtpUtf8},     {"RET", kRet},
-      {"ENVID", kEnvid}, {"AUTH", kAuthParam}, {"REQUIRETLS", kRequireTls}, {"NOTIFY", kNotify},
-      {"ORCPT", kOrcpt},
-  };
-  if (keyword.empty()) return 0;
-  const char first = internal::ToUpper(keyword[0]);
-  for (const Entry& e : kParams) {
-    if (e.name[0] == first && EqualsIgnoreCase(keyword, e.name)) return e.param;
-  }
-  return 0;
-}
 
 constexpr std::size_t kNone = std::string_view::npos;
 

@@ -194,6 +194,24 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t pos) noexcept {
   return length;
 }
 
+unsigned LookupParam(std::string_view keyword) noexcept {
+  struct Entry {
+    std::string_view name;
+    KnownParam param;
+  };
+  static constexpr Entry kParams[] = {
+      {"SIZE", kSize},   {"BODY", kBody},      {"SMTPUTF8", kSmtpUtf8},     {"RET", kRet},
+      {"ENVID", kEnvid}, {"AUTH", kAuthParam}, {"REQUIRETLS", kRequireTls}, {"NOTIFY", kNotify},
+      {"ORCPT", kOrcpt},
+  };
+  if (keyword.empty()) return 0;
+  const char first = ToUpper(keyword[0]);
+  for (const Entry& e : kParams) {
+    if (e.name[0] == first && EqualsIgnoreCase(keyword, e.name)) return e.param;
+  }
+  return 0;
+}
+
 std::size_t FindSpaceOrTab(std::string_view s, std::size_t from) noexcept {
   const std::size_t n = s.size();
   std::size_t i = from;
@@ -246,21 +264,22 @@ Error CheckDomain(std::string_view s, const HostRules& rules) noexcept {
       continue;
     }
     if (c == '-' && i == label_start) return Fail(ErrorCode::kBadDomain, i);
+    // The first octet past the limits: the 64th of the label, the 256th of
+    // the domain. What reaches it fails: an LDH octet there, or the UTF-8
+    // character it belongs to (at the character's start).
+    const std::size_t crossing = std::min<std::size_t>(label_start + 63, 255);
     if (Is(c, kLdh)) {
-      // A run of LDH octets at once; it fails at the octet that makes the
-      // label 64 octets or the domain 256, if it reaches one.
+      // A run of LDH octets at once.
       std::size_t end = i + 1;
       while (end < n && Is(s[end], kLdh))
         ++end;
-      const std::size_t crossing = std::min<std::size_t>(label_start + 63, 255);
       if (end > crossing) return Fail(ErrorCode::kBadDomain, crossing);
       i = end;
       continue;
     }
     const std::size_t length = c >= 0x80 ? Utf8Char(s, i, rules.utf8) : 0;
     if (length == 0) return Fail(ErrorCode::kBadDomain, i);
-    // A label of 64 octets, a domain of 256: the character that crosses.
-    if (i + length - label_start > 63 || i + length > 255) return Fail(ErrorCode::kBadDomain, i);
+    if (i + length > crossing) return Fail(ErrorCode::kBadDomain, i);
     i += length;
   }
   if (n == 0 || label_start == n || s[n - 1] == '-') return Fail(ErrorCode::kBadDomain, n);

@@ -76,6 +76,23 @@ extern const CharTable kCharTable;
   return s.size() >= prefix.size() && EqualsIgnoreCase(s.substr(0, prefix.size()), prefix);
 }
 
+// The ESMTP parameters whose syntax the command grammar checks (and the
+// session's advertised-extension rule reads), as bits.
+enum KnownParam : unsigned {
+  kSize = 1u << 0,
+  kBody = 1u << 1,
+  kSmtpUtf8 = 1u << 2,
+  kRet = 1u << 3,
+  kEnvid = 1u << 4,
+  kAuthParam = 1u << 5,
+  kRequireTls = 1u << 6,
+  kNotify = 1u << 7,
+  kOrcpt = 1u << 8,
+};
+
+// The KnownParam of an esmtp-keyword (any case), 0 for any other keyword.
+[[nodiscard]] unsigned LookupParam(std::string_view keyword) noexcept;
+
 // The index of the first SP or HT in s[from, s.size()), or s.size(): where
 // a token ends. 16 octets at a time with SSE2.
 [[nodiscard]] std::size_t FindSpaceOrTab(std::string_view s, std::size_t from) noexcept;

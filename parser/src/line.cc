@@ -98,7 +98,7 @@ std::size_t LineFramer::TextRunLength(const char* p, std::size_t n) noexcept {
 }
 
 LineFramer::Event LineFramer::NextInGeneral(std::string_view chunk, std::uint64_t chunk_offset,
-                                            std::size_t* pos) {
+                                            std::size_t* pos, std::size_t text) {
   if (release_buffer_) {
     buffer_.clear();
     release_buffer_ = false;
@@ -108,13 +108,8 @@ LineFramer::Event LineFramer::NextInGeneral(std::string_view chunk, std::uint64_
   const char* start = chunk.data() + *pos;
   const std::size_t available = chunk.size() - *pos;
   if (partial_length_ == 0) line_start_ = chunk_offset + *pos;
-  // One sweep finds the line end and checks the octets before it: a run of
-  // text octets ended by CRLF is a clean line (the common case). Only a line
-  // with another octet in it, or cut by the chunk's end, needs memchr.
-  const std::size_t text = TextPrefixLength(start, available);
-  const bool clean = partial_length_ == 0 && text + 1 < available && start[text] == '\r' &&
-                     start[text + 1] == '\n';
-  const void* found = clean ? start + text + 1 : std::memchr(start + text, '\n', available - text);
+  // The `text` octets Next swept hold no LF (a clean line never gets here).
+  const void* found = std::memchr(start + text, '\n', available - text);
   const std::size_t take =
       found != nullptr ? static_cast<std::size_t>(static_cast<const char*>(found) - start) + 1
                        : available;
@@ -135,7 +130,6 @@ LineFramer::Event LineFramer::NextInGeneral(std::string_view chunk, std::uint64_
   event.start = line_start_;
   event.length = length;
   event.kind = length > max_line_ ? Kind::kOverlong : Kind::kLine;
-  event.clean = clean && event.kind == Kind::kLine;
   if (kept_in_place) {
     event.line = std::string_view(start, take < max_line_ ? take : max_line_);
   } else {

@@ -130,11 +130,8 @@ ReplyAssembler::Step ReplyAssembler::AddLine(std::string_view content, std::uint
     // is a mismatch (reported at the line start, before anything later on
     // the line) when it is a valid Reply-code digit there, else the line's
     // own bad_reply_code below.
-    const char expected[3] = {static_cast<char>('0' + code_ / 100),
-                              static_cast<char>('0' + code_ / 10 % 10),
-                              static_cast<char>('0' + code_ % 10)};
     for (std::size_t i = 0; i < 3 && i < content.size(); ++i) {
-      if (content[i] == expected[i]) continue;
+      if (content[i] == code_text_[i]) continue;
       if (content[i] >= kCodeLow[i] && content[i] <= kCodeHigh[i]) {
         return Fail(Error{ErrorCode::kCodeMismatch, line_offset});
       }

@@ -112,16 +112,22 @@ std::uint16_t ExtensionBits(const EhloReply& ehlo) {
   };
   std::uint16_t bits = 0;
   for (const Capability& capability : ehlo.capabilities) {
-    // A keyword of a checked reply is never empty (ehlo-keyword); equal
-    // sizes first, so k[0] exists when it is read.
-    const std::string_view k = capability.keyword;
     for (const Entry& e : kEntries) {
-      if (k.size() == e.keyword.size() && internal::ToUpper(k[0]) == e.keyword[0] &&
-          EqualsIgnoreCase(k, e.keyword))
-        bits |= e.bit;
+      if (EqualsIgnoreCase(capability.keyword, e.keyword)) bits |= e.bit;
     }
   }
   return bits;
+}
+
+// `*rec` made the record of `record` in direction `dir`, with no answer and
+// no violation yet: the session's reused records start so.
+SessionRecord& Fresh(SessionRecord* rec, Direction dir, const Record& record) {
+  rec->dir = dir;
+  rec->record = record;
+  rec->has_answers = false;
+  rec->answers = 0;
+  rec->violations = Violations{};
+  return *rec;
 }
 
 std::string_view Move(std::string_view v, std::uintptr_t shift) {
@@ -188,7 +194,7 @@ void Session::FeedClient(std::string_view chunk, SessionSink sink) {
   // DATA, BDAT and TLS content is counted, never viewed: while it lasts and
   // nothing earlier is pending, it is read from the caller's chunk instead
   // of being copied (what ClientStep would do, client first, as Pump does).
-  if (cpos_ == cbuf_.size() && !HoldsClientViews()) {
+  if (cpos_ == cbuf_.size() && FirstHeldWithViews() == nullptr) {
     cbase_ += cbuf_.size();
     cbuf_.clear();
     cpos_ = 0;
@@ -206,12 +212,12 @@ void Session::FeedClient(std::string_view chunk, SessionSink sink) {
   Pump(sink);
 }
 
-bool Session::HoldsClientViews() const {
+const Session::Held* Session::FirstHeldWithViews() const {
   for (const Held& h : held_) {
     const RecordKind kind = h.rec.record.kind;
-    if (kind == RecordKind::kCommand || kind == RecordKind::kAuthResponse) return true;
+    if (kind == RecordKind::kCommand || kind == RecordKind::kAuthResponse) return &h;
   }
-  return false;
+  return nullptr;
 }
 
 void Session::FeedServer(std::string_view chunk, SessionSink sink) {
@@ -309,12 +315,8 @@ void Session::Compact() {
   // Held records with views keep their octets (whole lines, fed whole, so
   // never before cbase_); data and tls records have no views.
   std::uint64_t keep_from = cbase_ + cpos_;
-  for (const Held& h : held_) {
-    const RecordKind kind = h.rec.record.kind;
-    if (kind == RecordKind::kCommand || kind == RecordKind::kAuthResponse) {
-      keep_from = std::max(cbase_, std::min(keep_from, h.rec.record.offset));
-      break;
-    }
+  if (const Held* h = FirstHeldWithViews(); h != nullptr) {
+    keep_from = std::max(cbase_, std::min(keep_from, h->rec.record.offset));
   }
   const std::size_t drop = static_cast<std::size_t>(keep_from - cbase_);
   if (drop > 0 && (drop == cbuf_.size() || (drop >= kCompactAt && drop * 2 >= cbuf_.size()))) {
@@ -372,12 +374,7 @@ bool Session::ClientStep(SessionSink sink) {
 void Session::OnClientRecord(const Record& record, bool forced, SessionSink sink) {
   // Reused, not built from zero per record (a client record is never made
   // while another is: nothing here feeds the command stream).
-  SessionRecord& rec = client_rec_;
-  rec.dir = Direction::kClient;
-  rec.record = record;
-  rec.has_answers = false;
-  rec.answers = 0;
-  rec.violations = Violations{};
+  SessionRecord& rec = Fresh(&client_rec_, Direction::kClient, record);
   if (forced) rec.violations.Add(Violation::kPendingOverflow);
   bool expects_reply = false;
   Pending p;
@@ -546,35 +543,33 @@ bool Session::CheckAdvertised(const Command& c) const {
       return !has(kExtAuth);
     case Verb::kMail:
     case Verb::kRcpt:
+      // The keywords as the command grammar knows them (one table).
       for (const Param& param : c.params) {
-        const std::string_view k = param.keyword;
-        // Most keywords are none of these: the first letter says so at once.
-        switch (internal::ToUpper(k.front())) {  // esmtp-keyword: never empty
-          case 'S':
-          case 'B':
-          case 'R':
-          case 'E':
-          case 'N':
-          case 'O':
-          case 'A':
+        switch (internal::LookupParam(param.keyword)) {
+          case internal::kSize:
+            if (!has(kExtSize)) return true;
+            break;
+          case internal::kBody:
+            if (EqualsIgnoreCase(param.value, "8BITMIME") && !has(kExt8BitMime)) return true;
+            if (EqualsIgnoreCase(param.value, "BINARYMIME") && !has(kExtBinaryMime)) return true;
+            break;
+          case internal::kSmtpUtf8:
+            if (!has(kExtSmtpUtf8)) return true;
+            break;
+          case internal::kRet:
+          case internal::kEnvid:
+          case internal::kNotify:
+          case internal::kOrcpt:
+            if (!has(kExtDsn)) return true;
+            break;
+          case internal::kRequireTls:
+            if (!has(kExtRequireTls)) return true;
+            break;
+          case internal::kAuthParam:
+            if (!has(kExtAuth)) return true;
             break;
           default:
-            continue;
-        }
-        if (EqualsIgnoreCase(k, "SIZE")) {
-          if (!has(kExtSize)) return true;
-        } else if (EqualsIgnoreCase(k, "BODY")) {
-          if (EqualsIgnoreCase(param.value, "8BITMIME") && !has(kExt8BitMime)) return true;
-          if (EqualsIgnoreCase(param.value, "BINARYMIME") && !has(kExtBinaryMime)) return true;
-        } else if (EqualsIgnoreCase(k, "SMTPUTF8")) {
-          if (!has(kExtSmtpUtf8)) return true;
-        } else if (EqualsIgnoreCase(k, "RET") || EqualsIgnoreCase(k, "ENVID") ||
-                   EqualsIgnoreCase(k, "NOTIFY") || EqualsIgnoreCase(k, "ORCPT")) {
-          if (!has(kExtDsn)) return true;
-        } else if (EqualsIgnoreCase(k, "REQUIRETLS")) {
-          if (!has(kExtRequireTls)) return true;
-        } else if (EqualsIgnoreCase(k, "AUTH")) {
-          if (!has(kExtAuth)) return true;
+            break;
         }
       }
       return false;
@@ -707,12 +702,7 @@ bool Session::ServerStep(SessionSink sink) {
 void Session::OnReply(const Record& record, SessionSink sink) {
   // Reused, as client_rec_ is (the decisions a reply makes emit client
   // records only).
-  SessionRecord& rec = server_rec_;
-  rec.dir = Direction::kServer;
-  rec.record = record;
-  rec.has_answers = false;
-  rec.answers = 0;
-  rec.violations = Violations{};
+  SessionRecord& rec = Fresh(&server_rec_, Direction::kServer, record);
   const std::uint16_t code = record.ok() ? record.reply.code : 0;
 
   if (!greeting_seen_) {
@@ -789,18 +779,15 @@ void Session::ApplyReply(const Pending& p, std::uint16_t code, const Record& rec
           if (p.verb == Verb::kEhlo && record.is_ehlo) {
             // Copied: the reply's octets go away after the sink call. The
             // views move into the copy; the reply was checked once already.
-            const std::string_view raw = record.ehlo.reply.lines.raw();
-            ehlo_raw_.assign(raw);
-            const auto moved = [&](std::string_view v) {
-              // Every non-empty view of the reply lies in its octets.
-              if (v.empty()) return std::string_view();
-              return std::string_view(ehlo_raw_.data() + (v.data() - raw.data()), v.size());
-            };
+            ehlo_raw_.assign(record.ehlo.reply.lines.raw());
+            const std::uintptr_t shift =
+                reinterpret_cast<std::uintptr_t>(ehlo_raw_.data()) -
+                reinterpret_cast<std::uintptr_t>(record.ehlo.reply.lines.raw().data());
             extensions_ = record.ehlo;
             extensions_.reply.lines = ReplyLines(ehlo_raw_, record.ehlo.reply.lines.size());
-            extensions_.reply.enhanced.text = moved(record.ehlo.reply.enhanced.text);
-            extensions_.domain = moved(record.ehlo.domain);
-            extensions_.greeting = moved(record.ehlo.greeting);
+            extensions_.reply.enhanced.text = Move(record.ehlo.reply.enhanced.text, shift);
+            extensions_.domain = Move(record.ehlo.domain, shift);
+            extensions_.greeting = Move(record.ehlo.greeting, shift);
             extensions_.capabilities = Capabilities(extensions_.reply.lines);
             has_extensions_ = true;
             advertised_ = ExtensionBits(extensions_);

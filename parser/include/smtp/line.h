@@ -83,12 +83,17 @@ class LineFramer {
   // and ends in this chunk, costs one sweep and no call.
   [[nodiscard]] Event Next(std::string_view chunk ABSL_ATTRIBUTE_LIFETIME_BOUND,
                            std::uint64_t chunk_offset, std::size_t* pos) {
-    if (!release_buffer_ && partial_length_ == 0 && *pos < chunk.size()) {
+    std::size_t text = 0;  // text octets from *pos, a line start, already swept
+    if (partial_length_ == 0 && *pos < chunk.size()) {
       const char* start = chunk.data() + *pos;
       const std::size_t available = chunk.size() - *pos;
-      const std::size_t text = TextRunLength(start, available);
+      text = TextRunLength(start, available);
       if (text + 1 < available && start[text] == '\r' && start[text + 1] == '\n' &&
           text + 2 <= max_line_) {
+        if (release_buffer_) {
+          buffer_.clear();
+          release_buffer_ = false;
+        }
         Event event;
         event.kind = Kind::kLine;
         event.clean = true;
@@ -100,7 +105,7 @@ class LineFramer {
         return event;
       }
     }
-    return NextInGeneral(chunk, chunk_offset, pos);
+    return NextInGeneral(chunk, chunk_offset, pos, text);
   }
 
   // The length of the leading run of textstring octets (HT, %d32-126) in
@@ -118,7 +123,10 @@ class LineFramer {
   void Reset() noexcept;
 
  private:
-  Event NextInGeneral(std::string_view chunk, std::uint64_t chunk_offset, std::size_t* pos);
+  // Every other line: one with a non-text octet, cut by the chunk's end, or
+  // too long. The LF is looked for past the `text` octets Next swept.
+  Event NextInGeneral(std::string_view chunk, std::uint64_t chunk_offset, std::size_t* pos,
+                      std::size_t text);
 
   std::size_t max_line_;
   std::string buffer_;                // the unfinished line, if it fits

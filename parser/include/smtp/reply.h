@@ -168,7 +168,7 @@ class ReplyAssembler {
   Error error_;
   Deviations deviations_;
   std::uint16_t code_ = 0;
-  char code_text_[3] = {};  // code_ as sent, for the next lines' compare
+  char code_text_[3] = {};  // code_ as sent: what the next lines must start with
   std::size_t lines_ = 0;
 };
 

@@ -179,8 +179,9 @@ class Session {
   };
 
   void Pump(SessionSink sink);
-  // Held records point into cbuf_ (commands and SASL responses).
-  [[nodiscard]] bool HoldsClientViews() const;
+  // The first held record that points into cbuf_ (a command or SASL
+  // response), or null.
+  [[nodiscard]] const Held* FirstHeldWithViews() const;
   bool ClientStep(SessionSink sink);
   bool ServerStep(SessionSink sink);
   void OnClientRecord(const Record& record, bool forced, SessionSink sink);
